@@ -1,0 +1,198 @@
+//! The async client: one per endpoint and identity, safe to share between threads and calls.
+
+mod attempt;
+mod config;
+mod output;
+mod prepare;
+mod send;
+mod target;
+
+pub use config::{user_agent, ClientConfig, Timeouts};
+pub use output::{parse_output, OperationOutput};
+pub use prepare::{
+    prepare_batch_meter_usage, prepare_meter_usage, prepare_register_usage,
+    prepare_resolve_customer, PreparedCall,
+};
+pub use target::Target;
+
+use std::sync::atomic::AtomicI64;
+use std::sync::{Arc, RwLock};
+
+use crate::core::credentials::CredentialsSource;
+use crate::core::error::{Error, Outcome};
+use crate::core::model::{
+    BatchMeterUsageInput, BatchMeterUsageOutput, MeterUsageInput, MeterUsageOutput,
+    RegisterUsageInput, RegisterUsageOutput, ResolveCustomerInput, ResolveCustomerOutput,
+};
+use crate::core::retry::RetryQuota;
+
+/// A Marketplace Metering client. Cloning is cheap and shares the connection pool.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    config: ClientConfig,
+    target: RwLock<Arc<Target>>,
+    quota: RetryQuota,
+    /// Server time minus local time in seconds, learned from answers (clock-skew correction).
+    skew_seconds: AtomicI64,
+}
+
+impl Client {
+    /// A client for a region (or an explicit endpoint URL, which overrides the region's).
+    /// Makes no network call.
+    pub fn new(
+        region: &str,
+        endpoint: Option<&str>,
+        credentials: CredentialsSource,
+        config: ClientConfig,
+    ) -> Result<Self, Error> {
+        let target = Target::new(
+            region,
+            endpoint,
+            credentials,
+            config.use_fips,
+            config.use_dual_stack,
+        )
+        .map_err(Error::Endpoint)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.timeouts.connect)
+            .user_agent(user_agent(config.app_id.as_deref()))
+            .pool_idle_timeout(std::time::Duration::from_secs(50))
+            .build()
+            .map_err(|e| Error::Transport(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                config,
+                target: RwLock::new(Arc::new(target)),
+                quota: RetryQuota::default(),
+                skew_seconds: AtomicI64::new(0),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.inner.config
+    }
+
+    /// The region, endpoint and credentials calls started now would use.
+    pub fn target(&self) -> Arc<Target> {
+        self.inner
+            .target
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn update_target(&self, f: impl FnOnce(&Target) -> Result<Target, Error>) -> Result<(), Error> {
+        let mut guard = self.inner.target.write().unwrap_or_else(|p| p.into_inner());
+        let next = f(&guard)?;
+        *guard = Arc::new(next);
+        Ok(())
+    }
+
+    /// Changes the region; the endpoint follows unless one was set explicitly.
+    pub fn set_region(&self, region: &str) -> Result<(), Error> {
+        let cfg = &self.inner.config;
+        self.update_target(|t| {
+            Target::new(
+                region,
+                t.explicit_endpoint.as_deref(),
+                t.credentials.clone(),
+                cfg.use_fips,
+                cfg.use_dual_stack,
+            )
+            .map_err(Error::Endpoint)
+        })
+    }
+
+    /// Sets an explicit endpoint URL, overriding the region's.
+    pub fn set_endpoint(&self, endpoint: &str) -> Result<(), Error> {
+        let cfg = &self.inner.config;
+        self.update_target(|t| {
+            Target::new(
+                &t.region,
+                Some(endpoint),
+                t.credentials.clone(),
+                cfg.use_fips,
+                cfg.use_dual_stack,
+            )
+            .map_err(Error::Endpoint)
+        })
+    }
+
+    pub fn set_credentials(&self, credentials: CredentialsSource) {
+        let _ = self.update_target(|t| {
+            Ok(Target {
+                credentials,
+                ..t.clone()
+            })
+        });
+    }
+
+    pub async fn meter_usage(&self, input: &MeterUsageInput) -> Outcome<MeterUsageOutput> {
+        self.call(prepare_meter_usage(input), |o| match o {
+            OperationOutput::MeterUsage(v) => Some(v),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn batch_meter_usage(
+        &self,
+        input: &BatchMeterUsageInput,
+    ) -> Outcome<BatchMeterUsageOutput> {
+        self.call(prepare_batch_meter_usage(input), |o| match o {
+            OperationOutput::BatchMeterUsage(v) => Some(v),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn resolve_customer(
+        &self,
+        input: &ResolveCustomerInput,
+    ) -> Outcome<ResolveCustomerOutput> {
+        self.call(prepare_resolve_customer(input), |o| match o {
+            OperationOutput::ResolveCustomer(v) => Some(v),
+            _ => None,
+        })
+        .await
+    }
+
+    pub async fn register_usage(&self, input: &RegisterUsageInput) -> Outcome<RegisterUsageOutput> {
+        self.call(prepare_register_usage(input), |o| match o {
+            OperationOutput::RegisterUsage(v) => Some(v),
+            _ => None,
+        })
+        .await
+    }
+
+    async fn call<T>(
+        &self,
+        prepared: Result<PreparedCall, crate::core::validate::ValidationError>,
+        pick: impl FnOnce(OperationOutput) -> Option<T>,
+    ) -> Outcome<T> {
+        let prepared = match prepared {
+            Ok(p) => p,
+            Err(v) => {
+                return Outcome {
+                    result: Err(Error::InvalidRequest(v)),
+                    meta: Default::default(),
+                }
+            }
+        };
+        let out = self.send(&prepared).await;
+        Outcome {
+            result: out
+                .result
+                .map(|o| pick(o).expect("the output matches the operation sent")),
+            meta: out.meta,
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! The call loop: snapshot the target, resolve credentials, attempt, classify, back off,
+//! retry, under the whole-operation timeout. Each attempt is signed afresh.
+
+use std::sync::atomic::Ordering;
+use std::time::{Duration, SystemTime};
+
+use super::attempt::{send_attempt, AttemptError, AttemptRequest, RawResponse};
+use super::output::{parse_output, OperationOutput};
+use super::{Client, PreparedCall};
+use crate::core::error::{Error, Outcome, ResponseMeta};
+use crate::core::retry::{backoff, classify_service, is_clock_skew_code, RetryKind};
+use crate::core::service_error::parse_service_error;
+
+/// Skew under this is noise from the Date header's one-second resolution and network delay.
+const SKEW_THRESHOLD_SECS: i64 = 60;
+
+impl Client {
+    /// Sends a prepared call with the client's retry policy and timeouts.
+    pub async fn send(&self, call: &PreparedCall) -> Outcome<OperationOutput> {
+        let mut meta = ResponseMeta::default();
+        let limit = self.inner.config.timeouts.operation;
+        let result =
+            match tokio::time::timeout(limit, self.send_with_retries(call, &mut meta)).await {
+                Ok(r) => r,
+                Err(_) => Err(Error::Timeout(format!(
+                    "{} did not complete within the operation timeout of {} ms",
+                    call.op.name(),
+                    limit.as_millis()
+                ))),
+            };
+        Outcome { result, meta }
+    }
+
+    fn signing_time(&self) -> SystemTime {
+        let skew = self.inner.skew_seconds.load(Ordering::Relaxed);
+        if skew >= 0 {
+            SystemTime::now() + Duration::from_secs(skew as u64)
+        } else {
+            SystemTime::now() - Duration::from_secs(skew.unsigned_abs())
+        }
+    }
+
+    /// Learns the clock offset from an answer's Date header; true when it changed enough to
+    /// matter.
+    fn learn_skew(&self, date: Option<SystemTime>) -> bool {
+        let Some(server) = date else { return false };
+        let local = SystemTime::now();
+        let skew = match server.duration_since(local) {
+            Ok(ahead) => ahead.as_secs() as i64,
+            Err(behind) => -(behind.duration().as_secs() as i64),
+        };
+        let applied = if skew.abs() >= SKEW_THRESHOLD_SECS {
+            skew
+        } else {
+            0
+        };
+        let old = self.inner.skew_seconds.swap(applied, Ordering::Relaxed);
+        (old - applied).abs() >= SKEW_THRESHOLD_SECS
+    }
+
+    async fn send_with_retries(
+        &self,
+        call: &PreparedCall,
+        meta: &mut ResponseMeta,
+    ) -> Result<OperationOutput, Error> {
+        let target = self.target();
+        let cfg = &self.inner.config;
+        let max_attempts = cfg.retry.max_attempts.max(1);
+        let invocation_id = uuid::Uuid::new_v4().to_string();
+        let mut retry_cost = 0u32;
+        let mut skew_retried = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            meta.attempts = attempt;
+            // Credentials are asked for on every attempt: a provider may have refreshed them.
+            let creds = target
+                .credentials
+                .resolve()
+                .await
+                .map_err(Error::Credentials)?;
+            let req = AttemptRequest {
+                op: call.op,
+                url: &target.endpoint,
+                region: &target.region,
+                credentials: creds.as_ref(),
+                body: &call.body,
+                invocation_id: &invocation_id,
+                attempt,
+                max_attempts,
+                signing_time: self.signing_time(),
+            };
+            let timed =
+                tokio::time::timeout(cfg.timeouts.attempt, send_attempt(&self.inner.http, req))
+                    .await;
+            let (error, kind, retry_after) = match timed {
+                Err(_) => {
+                    let msg = format!(
+                        "attempt {attempt} got no answer within {} ms",
+                        cfg.timeouts.attempt.as_millis()
+                    );
+                    (Error::Timeout(msg), RetryKind::Timeout, None)
+                }
+                Ok(Err(AttemptError::Signing(m))) => return Err(Error::Signing(m)),
+                Ok(Err(AttemptError::Timeout(m))) => (Error::Timeout(m), RetryKind::Timeout, None),
+                Ok(Err(AttemptError::Transport(m))) => {
+                    (Error::Transport(m), RetryKind::Transient, None)
+                }
+                Ok(Ok(raw)) => {
+                    meta.http_status = raw.status;
+                    meta.request_id = raw.request_id.clone();
+                    let skew_changed = self.learn_skew(raw.date);
+                    match self.interpret(call, raw) {
+                        Ok(out) => {
+                            self.inner.quota.release(retry_cost);
+                            return Ok(out);
+                        }
+                        Err((error, kind, retry_after)) => {
+                            let is_skew = matches!(&error, Error::Service(e)
+                                if is_clock_skew_code(&e.code, e.message.as_deref()));
+                            if is_skew && skew_changed && !skew_retried {
+                                // Retried once at once with the corrected clock; this does not
+                                // count against max attempts or the quota.
+                                skew_retried = true;
+                                attempt -= 1;
+                                continue;
+                            }
+                            (error, kind, retry_after)
+                        }
+                    }
+                }
+            };
+            if kind == RetryKind::NotRetryable || attempt >= max_attempts {
+                return Err(error);
+            }
+            match self.inner.quota.acquire(kind) {
+                Some(cost) => retry_cost += cost,
+                None => return Err(error),
+            }
+            tokio::time::sleep(backoff(kind, attempt, retry_after)).await;
+        }
+    }
+
+    /// Reads an HTTP answer: the output on 2xx, else the error and how to retry it.
+    fn interpret(
+        &self,
+        call: &PreparedCall,
+        raw: RawResponse,
+    ) -> Result<OperationOutput, (Error, RetryKind, Option<Duration>)> {
+        if (200..300).contains(&raw.status) {
+            return parse_output(call.op, &raw.body)
+                .map_err(|m| (Error::InvalidResponse(m), RetryKind::NotRetryable, None));
+        }
+        match parse_service_error(raw.error_type.as_deref(), &raw.body) {
+            Some(e) => {
+                let kind = classify_service(&e.code, raw.status);
+                Err((Error::Service(e), kind, raw.retry_after))
+            }
+            None => {
+                let kind = classify_service("", raw.status);
+                let snippet: String = String::from_utf8_lossy(&raw.body)
+                    .chars()
+                    .take(120)
+                    .collect();
+                let msg = format!(
+                    "HTTP {} with a body that is not an AWS error: {:?}",
+                    raw.status, snippet
+                );
+                Err((Error::InvalidResponse(msg), kind, raw.retry_after))
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Where a client sends its calls and as whom: region, endpoint and credentials. The QtAws API
+//! lets all three change on a live client, so calls take a snapshot when they start.
+
+use crate::core::credentials::CredentialsSource;
+use crate::core::endpoint_rules::{resolve_endpoint, EndpointParams};
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub region: String,
+    /// The URL calls go to: the explicit endpoint when one was set, else the resolved one.
+    pub endpoint: String,
+    /// The endpoint the caller set, which overrides the region's.
+    pub explicit_endpoint: Option<String>,
+    pub credentials: CredentialsSource,
+}
+
+impl Target {
+    pub fn new(
+        region: &str,
+        explicit_endpoint: Option<&str>,
+        credentials: CredentialsSource,
+        use_fips: bool,
+        use_dual_stack: bool,
+    ) -> Result<Self, String> {
+        let endpoint = resolve(region, explicit_endpoint, use_fips, use_dual_stack)?;
+        Ok(Self {
+            region: region.to_string(),
+            endpoint,
+            explicit_endpoint: explicit_endpoint.map(str::to_string),
+            credentials,
+        })
+    }
+}
+
+/// The URL for a region, or the explicit endpoint once checked. An explicit endpoint keeps the
+/// region only as the signing region.
+pub fn resolve(
+    region: &str,
+    explicit_endpoint: Option<&str>,
+    use_fips: bool,
+    use_dual_stack: bool,
+) -> Result<String, String> {
+    // The region is always checked: it is signed into every request.
+    resolve_endpoint(&EndpointParams {
+        region: Some(region.to_string()),
+        use_fips: use_fips && explicit_endpoint.is_none(),
+        use_dual_stack: use_dual_stack && explicit_endpoint.is_none(),
+        endpoint: None,
+    })
+    .map_err(|e| e.to_string())
+    .and_then(|regional| match explicit_endpoint {
+        None => Ok(regional),
+        Some(url) => resolve_endpoint(&EndpointParams {
+            region: Some(region.to_string()),
+            use_fips,
+            use_dual_stack,
+            endpoint: Some(url.to_string()),
+        })
+        .map_err(|e| e.to_string()),
+    })
+}

@@ -1,0 +1,68 @@
+//! What can go wrong with a call, as the core reports it. The FFI layer maps each variant onto
+//! its own result code; messages never contain key material.
+
+use std::fmt;
+
+use super::service_error::ServiceError;
+use super::validate::ValidationError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The request breaks the model; nothing was sent.
+    InvalidRequest(ValidationError),
+    /// No URL could be made from the client's region or endpoint.
+    Endpoint(String),
+    /// The credentials provider could not supply credentials.
+    Credentials(String),
+    /// The request could not be signed.
+    Signing(String),
+    /// Connecting, sending or receiving failed.
+    Transport(String),
+    /// The attempt or operation timed out.
+    Timeout(String),
+    /// The caller cancelled the call.
+    Cancelled,
+    /// The service answered with an error.
+    Service(ServiceError),
+    /// The service's answer could not be read (an HTML error page, malformed JSON).
+    InvalidResponse(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(v) => write!(f, "invalid request: {v}"),
+            Error::Endpoint(m) => write!(f, "endpoint: {m}"),
+            Error::Credentials(m) => write!(f, "credentials: {m}"),
+            Error::Signing(m) => write!(f, "signing: {m}"),
+            Error::Transport(m) => write!(f, "transport: {m}"),
+            Error::Timeout(m) => write!(f, "timeout: {m}"),
+            Error::Cancelled => f.write_str("cancelled"),
+            Error::Service(e) => match &e.message {
+                Some(m) => write!(f, "{}: {m}", e.code),
+                None => f.write_str(&e.code),
+            },
+            Error::InvalidResponse(m) => write!(f, "invalid response: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// HTTP facts of a call, kept whether it succeeded or not.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResponseMeta {
+    /// Status of the last HTTP answer, 0 when none arrived.
+    pub http_status: u16,
+    /// `x-amzn-RequestId` of the last answer.
+    pub request_id: Option<String>,
+    /// How many attempts were sent.
+    pub attempts: u32,
+}
+
+/// The result of one operation together with its HTTP facts.
+#[derive(Debug, Clone)]
+pub struct Outcome<T> {
+    pub result: Result<T, Error>,
+    pub meta: ResponseMeta,
+}

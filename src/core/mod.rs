@@ -1,0 +1,15 @@
+//! The pure-Rust core: model, wire format, endpoints, signing, retries, the async client. It
+//! knows nothing of C; the `ffi` module is its only C-facing user.
+
+pub mod client;
+pub mod credentials;
+pub mod endpoint_rules;
+pub mod error;
+pub mod model;
+mod partitions;
+pub mod pending;
+pub mod retry;
+pub mod runtime;
+pub mod service_error;
+pub mod signing;
+pub mod validate;

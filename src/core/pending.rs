@@ -1,0 +1,286 @@
+//! A call running in the background, seen from synchronous code: poll it, wait for it with a
+//! timeout, be called back once when it ends, cancel it. This is what lets a C caller get a
+//! handle at once while the work runs on the library's runtime.
+//!
+//! The result is set exactly once (by the task, or by a cancel, whichever comes first) and
+//! never changes afterwards, so references into it stay valid as long as the `Pending` lives.
+
+use std::future::Future;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::ThreadId;
+use std::time::{Duration, Instant};
+
+use once_cell::sync::OnceCell;
+use tokio::task::AbortHandle;
+
+use super::runtime;
+
+type Callback = Box<dyn FnOnce() + Send + 'static>;
+
+enum CallbackState {
+    None,
+    Registered(Callback),
+    Running(ThreadId),
+    Done,
+}
+
+struct State {
+    callback: CallbackState,
+    /// Set by `release`: no callback may start after it.
+    released: bool,
+    abort: Option<AbortHandle>,
+}
+
+/// Why a wait returned without a result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitError {
+    TimedOut,
+    /// Called on a runtime worker thread, where blocking would stall the call it waits for.
+    OnRuntimeThread,
+}
+
+pub struct Pending<T> {
+    result: OnceCell<T>,
+    state: Mutex<State>,
+    changed: Condvar,
+}
+
+impl<T: Send + Sync + 'static> Pending<T> {
+    /// Starts `work` on the library's runtime.
+    pub fn spawn<F>(work: F) -> Result<Arc<Self>, String>
+    where
+        F: Future<Output = T> + Send + 'static,
+    {
+        let rt = runtime::get()?;
+        let pending = Arc::new(Self {
+            result: OnceCell::new(),
+            state: Mutex::new(State {
+                callback: CallbackState::None,
+                released: false,
+                abort: None,
+            }),
+            changed: Condvar::new(),
+        });
+        let task_pending = Arc::clone(&pending);
+        // The state lock is held while spawning so a fast task cannot finish before the abort
+        // handle is stored.
+        let mut st = pending.lock();
+        let handle = rt.spawn(async move {
+            runtime::mark_worker();
+            let value = work.await;
+            task_pending.complete(value);
+        });
+        st.abort = Some(handle.abort_handle());
+        drop(st);
+        Ok(pending)
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The result, once there is one.
+    pub fn result(&self) -> Option<&T> {
+        self.result.get()
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.result.get().is_some()
+    }
+
+    /// Sets the result unless one is already set, wakes waiters and starts the callback.
+    /// Returns whether this value became the result.
+    fn complete(self: &Arc<Self>, value: T) -> bool {
+        if self.result.set(value).is_err() {
+            return false;
+        }
+        let mut st = self.lock();
+        st.abort = None;
+        self.changed.notify_all();
+        if let CallbackState::Registered(_) = st.callback {
+            drop(st);
+            self.dispatch_callback();
+        }
+        true
+    }
+
+    /// Runs the registered callback on a blocking-pool thread, never on a runtime worker, so a
+    /// slow callback cannot stall other calls.
+    fn dispatch_callback(self: &Arc<Self>) {
+        let me = Arc::clone(self);
+        let spawned = runtime::get().map(|rt| {
+            rt.spawn_blocking(move || me.run_callback());
+        });
+        if spawned.is_err() {
+            self.run_callback();
+        }
+    }
+
+    fn run_callback(&self) {
+        let cb = {
+            let mut st = self.lock();
+            if st.released {
+                return;
+            }
+            match std::mem::replace(
+                &mut st.callback,
+                CallbackState::Running(std::thread::current().id()),
+            ) {
+                CallbackState::Registered(cb) => cb,
+                other => {
+                    st.callback = other;
+                    return;
+                }
+            }
+        };
+        // A panic in a callback must not leave waiters in `release` hanging.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(cb));
+        self.lock().callback = CallbackState::Done;
+        self.changed.notify_all();
+    }
+
+    /// Registers the one completion callback. If the call already ended it runs at once on the
+    /// caller's thread. Fails if a callback was already registered.
+    pub fn on_finished(self: &Arc<Self>, cb: Callback) -> Result<(), &'static str> {
+        let mut st = self.lock();
+        if !matches!(st.callback, CallbackState::None) {
+            return Err("a completion callback is already registered");
+        }
+        if st.released {
+            return Err("the response was released");
+        }
+        st.callback = CallbackState::Registered(cb);
+        drop(st);
+        if self.is_finished() {
+            self.run_callback();
+        }
+        Ok(())
+    }
+
+    /// Waits for the result; `None` waits without limit.
+    pub fn wait(&self, timeout: Option<Duration>) -> Result<&T, WaitError> {
+        if let Some(r) = self.result.get() {
+            return Ok(r);
+        }
+        if runtime::on_worker_thread() {
+            return Err(WaitError::OnRuntimeThread);
+        }
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut st = self.lock();
+        loop {
+            if let Some(r) = self.result.get() {
+                return Ok(r);
+            }
+            st = match deadline {
+                None => self.changed.wait(st).unwrap_or_else(|p| p.into_inner()),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Err(WaitError::TimedOut);
+                    }
+                    self.changed
+                        .wait_timeout(st, d - now)
+                        .unwrap_or_else(|p| p.into_inner())
+                        .0
+                }
+            };
+        }
+    }
+
+    /// Stops the call if it is still running (its I/O is dropped) and makes `cancelled` the
+    /// result. Returns false when the call had already ended.
+    pub fn cancel(self: &Arc<Self>, cancelled: T) -> bool {
+        if self.is_finished() {
+            return false;
+        }
+        if let Some(abort) = self.lock().abort.take() {
+            abort.abort();
+        }
+        self.complete(cancelled)
+    }
+
+    /// The owner lets go: cancels a running call, drops an unstarted callback, and waits for a
+    /// callback running on another thread to return, so none runs after this returns.
+    pub fn release(self: &Arc<Self>, cancelled: T) {
+        {
+            let mut st = self.lock();
+            st.released = true;
+            if let CallbackState::Registered(_) = st.callback {
+                st.callback = CallbackState::None;
+            }
+        }
+        self.cancel(cancelled);
+        let me = std::thread::current().id();
+        let mut st = self.lock();
+        while matches!(st.callback, CallbackState::Running(t) if t != me) {
+            st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn wait_and_callback_once() {
+        let p = Pending::spawn(async { 7 }).unwrap();
+        assert_eq!(*p.wait(Some(Duration::from_secs(5))).unwrap(), 7);
+        let n = Arc::new(AtomicUsize::new(0));
+        let n2 = Arc::clone(&n);
+        p.on_finished(Box::new(move || {
+            n2.fetch_add(1, Ordering::SeqCst);
+        }))
+        .unwrap();
+        assert_eq!(n.load(Ordering::SeqCst), 1);
+        assert!(p.on_finished(Box::new(|| {})).is_err());
+    }
+
+    #[test]
+    fn cancel_wins_over_a_slow_task() {
+        let p = Pending::spawn(async {
+            tokio::time::sleep(Duration::from_secs(30)).await;
+            1
+        })
+        .unwrap();
+        assert_eq!(
+            p.wait(Some(Duration::from_millis(20))),
+            Err(WaitError::TimedOut)
+        );
+        assert!(p.cancel(-1));
+        assert_eq!(*p.wait(None).unwrap(), -1);
+        assert!(!p.cancel(-2));
+    }
+
+    #[test]
+    fn callback_runs_off_the_workers_and_not_after_release() {
+        let p = Pending::spawn(async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            1
+        })
+        .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        p.on_finished(Box::new(move || {
+            tx.send(runtime::on_worker_thread()).unwrap();
+        }))
+        .unwrap();
+        assert!(!rx.recv_timeout(Duration::from_secs(5)).unwrap());
+
+        let released = Pending::spawn(async {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            1
+        })
+        .unwrap();
+        let n = Arc::new(AtomicUsize::new(0));
+        let n2 = Arc::clone(&n);
+        released
+            .on_finished(Box::new(move || {
+                n2.fetch_add(1, Ordering::SeqCst);
+            }))
+            .unwrap();
+        released.release(0);
+        std::thread::sleep(Duration::from_millis(80));
+        assert_eq!(n.load(Ordering::SeqCst), 0);
+    }
+}
