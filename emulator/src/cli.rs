@@ -1,0 +1,125 @@
+//! Command line. `--help` documents every option, the defaults and the
+//! admin API.
+
+use crate::config::{ConfigPatch, Credential, World};
+use crate::faults::Fault;
+use crate::server::Options;
+use crate::state::Settings;
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = concat!(
+    "Built-in defaults (used unless --config replaces them):\n",
+    "  credentials   AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY (no token),\n",
+    "                only when neither --credentials nor the config file names any\n",
+    "  product       demo-product: dimensions users, hosts, data_gb; public key versions [1]\n",
+    "  customers     demo-customer-1 (account 111122223333, subscribed to demo-product)\n",
+    "                demo-customer-2 (account 444455556666, subscribed)\n",
+    "                unsubscribed-customer (account 777788889999, not subscribed)\n",
+    "  license       arn:aws:license-manager::111122223333:license:l-demo0000000000000000001\n",
+    "                (demo-product, account 111122223333)\n",
+    "  tokens        demo-registration-token -> demo-customer-1 (agreement agmt-demo-0001)\n",
+    "                expired-registration-token -> ExpiredTokenException; others -> InvalidTokenException\n",
+    "\n",
+    "Fault modes (--fault MODE[:COUNT] or MODE:key=value,...; keys count, fraction,\n",
+    "operation, delay_ms, retry_after_ms, unprocessed_count, offset_seconds):\n",
+    "  throttle      ThrottlingException (400)\n",
+    "  retry_after   ThrottlingException with x-amz-retry-after: retry_after_ms (default 1000)\n",
+    "  internal      InternalServiceErrorException (500)\n",
+    "  http503       plain HTTP 503 with an HTML body\n",
+    "  html500       HTTP 500 with an HTML page\n",
+    "  drop          close the connection without answering\n",
+    "  delay         wait delay_ms (default 1000), then answer normally\n",
+    "  unprocessed   BatchMeterUsage: last half (or unprocessed_count) of records unprocessed\n",
+    "  skew          shift the emulator clock by offset_seconds (skew:N)\n",
+    "\n",
+    "Admin API on the same port (no auth):\n",
+);
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mpm-emulator",
+    version,
+    about = "Local emulator of the AWS Marketplace Metering Service (awsJson1.1, SigV4-checked)",
+    after_help = format!("{AFTER_HELP}{}", indent(crate::admin::ROUTES))
+)]
+pub struct Cli {
+    /// Address to listen on; port 0 picks a free port. The first stdout line
+    /// is `listening on http://ADDR`.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub listen: SocketAddr,
+
+    /// Accepted credentials AKID:SECRET[:TOKEN] (repeatable). With a TOKEN,
+    /// requests must carry it as X-Amz-Security-Token.
+    #[arg(long = "credentials", value_name = "AKID:SECRET[:TOKEN]", value_parser = Credential::parse)]
+    pub credentials: Vec<Credential>,
+
+    /// Accept only this region in credential scopes (default: any valid region).
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// Do not check signatures (requests need no Authorization header; the
+    /// access key id, when readable, still names the caller).
+    #[arg(long)]
+    pub no_auth: bool,
+
+    /// JSON file merged into the defaults: products, customers, licenses,
+    /// registration_tokens, credentials, register_usage_error, signing_key,
+    /// replace_defaults. See emulator/README.md.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Inject faults (repeatable), e.g. throttle:2, internal:fraction=0.2,
+    /// delay:count=1,delay_ms=2000,operation=MeterUsage, skew:600.
+    #[arg(long = "fault", value_name = "MODE[:SPEC]", value_parser = Fault::parse_cli)]
+    pub faults: Vec<Fault>,
+
+    /// Shift the emulator clock by this many seconds (negative: behind).
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    pub clock_offset: i64,
+
+    /// Append accepted records to this JSON Lines file and reload it at
+    /// start, so idempotency survives restarts.
+    #[arg(long, value_name = "PATH")]
+    pub ledger_file: Option<PathBuf>,
+
+    /// Log one line per request to stderr.
+    #[arg(long)]
+    pub verbose: bool,
+}
+
+fn indent(s: &str) -> String {
+    s.lines().map(|l| format!("  {l}\n")).collect()
+}
+
+impl Cli {
+    pub fn into_options(self) -> Result<Options, String> {
+        let mut world = World::defaults();
+        for c in &self.credentials {
+            world.credentials.insert(c.access_key_id.clone(), c.clone());
+        }
+        if let Some(path) = &self.config {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let patch: ConfigPatch = serde_json::from_str(&text)
+                .map_err(|e| format!("bad config {}: {e}", path.display()))?;
+            world.apply(patch);
+        }
+        if world.credentials.is_empty() {
+            let c = World::default_credential();
+            world.credentials.insert(c.access_key_id.clone(), c);
+        }
+        Ok(Options {
+            settings: Settings {
+                auth: !self.no_auth,
+                region: self.region,
+                verbose: self.verbose,
+            },
+            world,
+            ledger_file: self.ledger_file,
+            faults: self.faults,
+            clock_offset_seconds: self.clock_offset,
+        })
+    }
+}
