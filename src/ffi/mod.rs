@@ -2,3 +2,4 @@
 //! `crate::core`. No business logic lives here.
 
 pub mod region;
+pub mod requests;
