@@ -11,7 +11,9 @@ async fn ledger_records_every_accepted_record() {
     body["ClientToken"] = json!("ct-1");
     body["UsageAllocations"] = json!([{"AllocatedUsageQuantityAsDecimal": "17.5", "Tags": [{"Key": "team", "Value": "red"}]}]);
     let id = emu.call("MeterUsage", body).await.ok()["MeteringRecordId"].clone();
-    emu.call("MeterUsage", meter("data_gb", t, json!("99"))).await.assert_error(400, "DuplicateRequestException", "data_gb");
+    emu.call("MeterUsage", meter("data_gb", t, json!("99")))
+        .await
+        .assert_error(400, "DuplicateRequestException", "data_gb");
     let ledger = emu.ledger().await;
     assert_eq!(ledger.len(), 1);
     let e = &ledger[0];
@@ -25,7 +27,10 @@ async fn ledger_records_every_accepted_record() {
     assert_eq!(e["hour"], json!((t / 3600.0).floor() as i64 * 3600));
     assert_eq!(e["quantity"], "17.5");
     assert_eq!(e["quantity_type"], "decimal");
-    assert_eq!(e["allocations"], json!([{"quantity": "17.5", "tags": [{"key": "team", "value": "red"}]}]));
+    assert_eq!(
+        e["allocations"],
+        json!([{"quantity": "17.5", "tags": [{"key": "team", "value": "red"}]}])
+    );
     assert_eq!(e["client_token"], "ct-1");
     assert!(e["received_at"].as_str().unwrap().ends_with('Z'));
 }
@@ -34,25 +39,47 @@ async fn ledger_records_every_accepted_record() {
 async fn clearing_the_ledger_clears_idempotency() {
     let emu = start().await;
     let t = past_hour(1.0);
-    emu.call("MeterUsage", meter("users", t, json!(1))).await.ok();
-    emu.call("MeterUsage", meter("users", t, json!(2))).await.assert_error(400, "DuplicateRequestException", "");
+    emu.call("MeterUsage", meter("users", t, json!(1)))
+        .await
+        .ok();
+    emu.call("MeterUsage", meter("users", t, json!(2)))
+        .await
+        .assert_error(400, "DuplicateRequestException", "");
     emu.admin("DELETE", "/__mpm/ledger", None).await;
     assert!(emu.ledger().await.is_empty());
-    emu.call("MeterUsage", meter("users", t, json!(2))).await.ok();
+    emu.call("MeterUsage", meter("users", t, json!(2)))
+        .await
+        .ok();
 }
 
 #[tokio::test]
 async fn reset_clears_state_but_keeps_config() {
     let emu = start().await;
-    emu.admin("POST", "/__mpm/config", Some(json!({"products": [{"code": "p2", "dimensions": ["d"]}]}))).await;
-    emu.call("MeterUsage", meter("users", past_hour(1.0), json!(1))).await.ok();
-    emu.admin("POST", "/__mpm/faults", Some(json!({"mode": "throttle", "count": 5}))).await;
-    emu.admin("POST", "/__mpm/clock", Some(json!({"offset_seconds": 30}))).await;
+    emu.admin(
+        "POST",
+        "/__mpm/config",
+        Some(json!({"products": [{"code": "p2", "dimensions": ["d"]}]})),
+    )
+    .await;
+    emu.call("MeterUsage", meter("users", past_hour(1.0), json!(1)))
+        .await
+        .ok();
+    emu.admin(
+        "POST",
+        "/__mpm/faults",
+        Some(json!({"mode": "throttle", "count": 5})),
+    )
+    .await;
+    emu.admin("POST", "/__mpm/clock", Some(json!({"offset_seconds": 30})))
+        .await;
     emu.admin("POST", "/__mpm/reset", None).await;
     assert!(emu.ledger().await.is_empty());
     assert_eq!(emu.admin("GET", "/__mpm/faults", None).await, json!([]));
     assert_eq!(emu.admin("GET", "/__mpm/requests", None).await["total"], 0);
-    assert_eq!(emu.admin("GET", "/__mpm/health", None).await["clock_offset_seconds"], 0);
+    assert_eq!(
+        emu.admin("GET", "/__mpm/health", None).await["clock_offset_seconds"],
+        0
+    );
     let config = emu.admin("GET", "/__mpm/config", None).await;
     assert_eq!(config["products"]["p2"]["dimensions"], json!(["d"]));
     // Secrets are never shown.
@@ -60,18 +87,37 @@ async fn reset_clears_state_but_keeps_config() {
     assert_eq!(config["credentials"][0]["access_key_id"], AKID);
     let mut body = meter("d", past_hour(1.0), json!(1));
     body["ProductCode"] = json!("p2");
-    emu.call("MeterUsage", body).await.assert_error(400, "CustomerNotEntitledException", "p2");
+    emu.call("MeterUsage", body)
+        .await
+        .assert_error(400, "CustomerNotEntitledException", "p2");
 }
 
 #[tokio::test]
 async fn admin_errors_and_index() {
     let emu = start().await;
     let base = format!("http://{}", emu.addr);
-    let r = emu.http.get(format!("{base}/__mpm/nope")).send().await.unwrap();
+    let r = emu
+        .http
+        .get(format!("{base}/__mpm/nope"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 404);
-    let r = emu.http.post(format!("{base}/__mpm/config")).body(r#"{"prodcts": []}"#).send().await.unwrap();
+    let r = emu
+        .http
+        .post(format!("{base}/__mpm/config"))
+        .body(r#"{"prodcts": []}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
-    let r = emu.http.post(format!("{base}/__mpm/clock")).body("{}").send().await.unwrap();
+    let r = emu
+        .http
+        .post(format!("{base}/__mpm/clock"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 400);
     let index = emu.admin("GET", "/__mpm/", None).await;
     assert!(index["routes"].to_string().contains("/__mpm/ledger"));
@@ -88,7 +134,11 @@ async fn ledger_file_survives_restart() {
     token_body["ClientToken"] = json!("persisted-token");
     let (id, batch_id) = {
         let emu = start_with(|o| o.ledger_file = Some(path.clone())).await;
-        let id = emu.call("MeterUsage", meter("users", t, json!(3))).await.ok()["MeteringRecordId"].clone();
+        let id = emu
+            .call("MeterUsage", meter("users", t, json!(3)))
+            .await
+            .ok()["MeteringRecordId"]
+            .clone();
         emu.call("MeterUsage", token_body.clone()).await.ok();
         let b = emu.call("BatchMeterUsage", json!({"ProductCode": "demo-product", "UsageRecords": [record("demo-customer-2", "users", t, 9)]})).await;
         (id, b.ok()["Results"][0]["MeteringRecordId"].clone())
@@ -96,11 +146,22 @@ async fn ledger_file_survives_restart() {
     assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 3);
     let emu = start_with(|o| o.ledger_file = Some(path.clone())).await;
     assert_eq!(emu.ledger().await.len(), 3);
-    assert_eq!(emu.call("MeterUsage", meter("users", t, json!(3))).await.ok()["MeteringRecordId"], id);
-    emu.call("MeterUsage", meter("users", t, json!(4))).await.assert_error(400, "DuplicateRequestException", "");
+    assert_eq!(
+        emu.call("MeterUsage", meter("users", t, json!(3)))
+            .await
+            .ok()["MeteringRecordId"],
+        id
+    );
+    emu.call("MeterUsage", meter("users", t, json!(4)))
+        .await
+        .assert_error(400, "DuplicateRequestException", "");
     let mut conflict = token_body.clone();
     conflict["UsageQuantity"] = json!(5);
-    emu.call("MeterUsage", conflict).await.assert_error(400, "IdempotencyConflictException", "persisted-token");
+    emu.call("MeterUsage", conflict).await.assert_error(
+        400,
+        "IdempotencyConflictException",
+        "persisted-token",
+    );
     let b = emu.call("BatchMeterUsage", json!({"ProductCode": "demo-product", "UsageRecords": [record("demo-customer-2", "users", t, 9), record("demo-customer-2", "users", t, 10)]})).await;
     let results = b.ok()["Results"].clone();
     assert_eq!(results[0]["MeteringRecordId"], batch_id);
@@ -108,7 +169,9 @@ async fn ledger_file_survives_restart() {
     // Clearing truncates the file.
     emu.admin("DELETE", "/__mpm/ledger", None).await;
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "");
-    emu.call("MeterUsage", meter("users", t, json!(4))).await.ok();
+    emu.call("MeterUsage", meter("users", t, json!(4)))
+        .await
+        .ok();
     assert_eq!(std::fs::read_to_string(&path).unwrap().lines().count(), 1);
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -28,8 +28,19 @@ async fn statuses_and_echoed_records() {
     for (res, rec) in results.iter().zip(&recs) {
         assert_eq!(&res["UsageRecord"], rec, "echoed as submitted");
     }
-    let statuses: Vec<_> = results.iter().map(|r| r["Status"].as_str().unwrap()).collect();
-    assert_eq!(statuses, ["Success", "CustomerNotSubscribed", "CustomerNotSubscribed", "Success"]);
+    let statuses: Vec<_> = results
+        .iter()
+        .map(|r| r["Status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "Success",
+            "CustomerNotSubscribed",
+            "CustomerNotSubscribed",
+            "Success"
+        ]
+    );
     assert!(results[1].get("MeteringRecordId").is_none());
     let id0 = results[0]["MeteringRecordId"].as_str().unwrap().to_string();
 
@@ -37,7 +48,15 @@ async fn statuses_and_echoed_records() {
     let mut changed = by_account.clone();
     changed["QuantityAsDecimal"] = json!("2");
     changed["UsageAllocations"] = json!([{"AllocatedUsageQuantityAsDecimal": "2"}]);
-    let again = emu.call("BatchMeterUsage", batch(vec![record("demo-customer-1", "users", past_hour(900.0), 5), changed])).await;
+    let again = emu
+        .call(
+            "BatchMeterUsage",
+            batch(vec![
+                record("demo-customer-1", "users", past_hour(900.0), 5),
+                changed,
+            ]),
+        )
+        .await;
     let results = again.ok()["Results"].as_array().unwrap().clone();
     assert_eq!(results[0]["Status"], "Success");
     assert_eq!(results[0]["MeteringRecordId"], json!(id0));
@@ -61,21 +80,42 @@ async fn license_records() {
     let emu = start().await;
     let t = past_hour(3.0);
     let rec = json!({"LicenseArn": LICENSE, "CustomerAWSAccountId": "111122223333", "Dimension": "data_gb", "Timestamp": t, "Quantity": 7});
-    let r = emu.call("BatchMeterUsage", json!({"UsageRecords": [rec]})).await;
+    let r = emu
+        .call("BatchMeterUsage", json!({"UsageRecords": [rec]}))
+        .await;
     assert_eq!(r.ok()["Results"][0]["Status"], "Success");
     let ledger = emu.ledger().await;
     assert_eq!(ledger[0]["license_arn"], LICENSE);
     assert_eq!(ledger[0]["product_code"], "demo-product");
     // License records are keyed apart from product records.
     let by_product = json!({"CustomerAWSAccountId": "111122223333", "Dimension": "data_gb", "Timestamp": t, "Quantity": 8});
-    assert_eq!(emu.call("BatchMeterUsage", batch(vec![by_product])).await.ok()["Results"][0]["Status"], "Success");
+    assert_eq!(
+        emu.call("BatchMeterUsage", batch(vec![by_product]))
+            .await
+            .ok()["Results"][0]["Status"],
+        "Success"
+    );
 
     let wrong_customer = json!({"LicenseArn": LICENSE, "CustomerAWSAccountId": "444455556666", "Dimension": "data_gb", "Timestamp": t, "Quantity": 7});
-    emu.call("BatchMeterUsage", json!({"UsageRecords": [wrong_customer]})).await.assert_error(400, "InvalidLicenseException", "does not match the customer");
+    emu.call("BatchMeterUsage", json!({"UsageRecords": [wrong_customer]}))
+        .await
+        .assert_error(
+            400,
+            "InvalidLicenseException",
+            "does not match the customer",
+        );
     let unknown = json!({"LicenseArn": "arn:aws:license-manager::111122223333:license:l-nope", "CustomerAWSAccountId": "111122223333", "Dimension": "data_gb", "Timestamp": t, "Quantity": 7});
-    emu.call("BatchMeterUsage", json!({"UsageRecords": [unknown]})).await.assert_error(400, "InvalidLicenseException", "is not valid");
+    emu.call("BatchMeterUsage", json!({"UsageRecords": [unknown]}))
+        .await
+        .assert_error(400, "InvalidLicenseException", "is not valid");
     let no_product = json!({"CustomerAWSAccountId": "111122223333", "Dimension": "data_gb", "Timestamp": t, "Quantity": 7});
-    emu.call("BatchMeterUsage", json!({"UsageRecords": [no_product]})).await.assert_error(400, "InvalidProductCodeException", "ProductCode is required");
+    emu.call("BatchMeterUsage", json!({"UsageRecords": [no_product]}))
+        .await
+        .assert_error(
+            400,
+            "InvalidProductCodeException",
+            "ProductCode is required",
+        );
 }
 
 #[tokio::test]
@@ -83,21 +123,68 @@ async fn whole_batch_failures_record_nothing() {
     let emu = start().await;
     let good = record("demo-customer-1", "users", past_hour(1.0), 1);
     let cases: Vec<(Value, &str, &str)> = vec![
-        (json!({"ProductCode": "nope", "UsageRecords": [good.clone()]}), "InvalidProductCodeException", "'nope'"),
-        (batch(vec![good.clone(), record("demo-customer-1", "cpus", past_hour(1.0), 1)]), "InvalidUsageDimensionException", "'cpus'"),
-        (batch(vec![good.clone(), record("demo-customer-1", "hosts", now_secs() - 25.0 * 3600.0, 1)]), "TimestampOutOfBoundsException", "more than 24 hours"),
-        (batch(vec![good.clone(), record("demo-customer-1", "hosts", now_secs() + 600.0, 1)]), "TimestampOutOfBoundsException", "in the future"),
-        (batch(vec![good.clone(), record("", "hosts", past_hour(1.0), 1)]), "InvalidCustomerIdentifierException", "usageRecords.2.member"),
+        (
+            json!({"ProductCode": "nope", "UsageRecords": [good.clone()]}),
+            "InvalidProductCodeException",
+            "'nope'",
+        ),
+        (
+            batch(vec![
+                good.clone(),
+                record("demo-customer-1", "cpus", past_hour(1.0), 1),
+            ]),
+            "InvalidUsageDimensionException",
+            "'cpus'",
+        ),
+        (
+            batch(vec![
+                good.clone(),
+                record("demo-customer-1", "hosts", now_secs() - 25.0 * 3600.0, 1),
+            ]),
+            "TimestampOutOfBoundsException",
+            "more than 24 hours",
+        ),
+        (
+            batch(vec![
+                good.clone(),
+                record("demo-customer-1", "hosts", now_secs() + 600.0, 1),
+            ]),
+            "TimestampOutOfBoundsException",
+            "in the future",
+        ),
+        (
+            batch(vec![good.clone(), record("", "hosts", past_hour(1.0), 1)]),
+            "InvalidCustomerIdentifierException",
+            "usageRecords.2.member",
+        ),
     ];
     for (body, code, fragment) in cases {
-        emu.call("BatchMeterUsage", body).await.assert_error(400, code, fragment);
+        emu.call("BatchMeterUsage", body)
+            .await
+            .assert_error(400, code, fragment);
     }
     let mut bad_alloc = record("demo-customer-2", "hosts", past_hour(1.0), 3);
     bad_alloc["UsageAllocations"] = json!([{"AllocatedUsageQuantity": 2}]);
-    emu.call("BatchMeterUsage", batch(vec![good.clone(), bad_alloc])).await.assert_error(400, "InvalidUsageAllocationsException", "'usageRecords.2.member.usageAllocations'");
+    emu.call("BatchMeterUsage", batch(vec![good.clone(), bad_alloc]))
+        .await
+        .assert_error(
+            400,
+            "InvalidUsageAllocationsException",
+            "'usageRecords.2.member.usageAllocations'",
+        );
     assert!(emu.ledger().await.is_empty());
     // 23 hours back is still inside the window.
-    emu.call("BatchMeterUsage", batch(vec![record("demo-customer-1", "hosts", now_secs() - 23.0 * 3600.0, 1)])).await.ok();
+    emu.call(
+        "BatchMeterUsage",
+        batch(vec![record(
+            "demo-customer-1",
+            "hosts",
+            now_secs() - 23.0 * 3600.0,
+            1,
+        )]),
+    )
+    .await
+    .ok();
 }
 
 /// At 07:00 UTC on the 1st, last month's records are refused even inside
@@ -112,11 +199,21 @@ async fn month_end_grace_period() {
         let emu = start_with(|o| o.clock_offset_seconds = offset).await;
         let signer = Signer::shifted(offset);
         let ts = (month - 2 * 3600) as f64; // 22:00 on the last day of the previous month
-        let r = emu.call_as("BatchMeterUsage", batch(vec![record("demo-customer-1", "users", ts, 1)]), &signer).await;
+        let r = emu
+            .call_as(
+                "BatchMeterUsage",
+                batch(vec![record("demo-customer-1", "users", ts, 1)]),
+                &signer,
+            )
+            .await;
         if accepted {
             assert_eq!(r.ok()["Results"][0]["Status"], "Success");
         } else {
-            r.assert_error(400, "TimestampOutOfBoundsException", "previous billing month");
+            r.assert_error(
+                400,
+                "TimestampOutOfBoundsException",
+                "previous billing month",
+            );
         }
     }
 }
@@ -125,7 +222,16 @@ async fn month_end_grace_period() {
 async fn duplicates_within_one_batch() {
     let emu = start().await;
     let t = past_hour(1.0);
-    let r = emu.call("BatchMeterUsage", batch(vec![record("demo-customer-1", "users", t, 1), record("demo-customer-1", "users", t + 5.0, 1), record("demo-customer-1", "users", t, 2)])).await;
+    let r = emu
+        .call(
+            "BatchMeterUsage",
+            batch(vec![
+                record("demo-customer-1", "users", t, 1),
+                record("demo-customer-1", "users", t + 5.0, 1),
+                record("demo-customer-1", "users", t, 2),
+            ]),
+        )
+        .await;
     let res = r.ok()["Results"].as_array().unwrap().clone();
     assert_eq!(res[0]["MeteringRecordId"], res[1]["MeteringRecordId"]);
     assert_eq!(res[2]["Status"], "DuplicateRecord");

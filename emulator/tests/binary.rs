@@ -31,7 +31,9 @@ fn spawn(args: &[&str]) -> (Proc, String) {
 
 async fn emu_at(line: &str) -> Emu {
     let re = regex::Regex::new(r"^listening on http://127\.0\.0\.1:(\d+)\n$").unwrap();
-    let port: u16 = re.captures(line).unwrap_or_else(|| panic!("{line:?}"))[1].parse().unwrap();
+    let port: u16 = re.captures(line).unwrap_or_else(|| panic!("{line:?}"))[1]
+        .parse()
+        .unwrap();
     // Reuse the client helpers against the external process; the in-process
     // emulator started alongside is idle.
     let mut emu = start().await;
@@ -43,9 +45,14 @@ async fn emu_at(line: &str) -> Emu {
 async fn prints_address_and_serves() {
     let (_p, line) = spawn(&["--fault", "throttle:1"]);
     let emu = emu_at(&line).await;
-    assert_eq!(emu.admin("GET", "/__mpm/health", None).await["status"], "ok");
+    assert_eq!(
+        emu.admin("GET", "/__mpm/health", None).await["status"],
+        "ok"
+    );
     let body = json!({"RegistrationToken": "demo-registration-token"});
-    emu.call("ResolveCustomer", body.clone()).await.assert_error(400, "ThrottlingException", "Rate exceeded");
+    emu.call("ResolveCustomer", body.clone())
+        .await
+        .assert_error(400, "ThrottlingException", "Rate exceeded");
     emu.call("ResolveCustomer", body).await.ok();
 }
 
@@ -61,7 +68,14 @@ async fn credentials_config_and_no_default_key() {
         .to_string(),
     )
     .unwrap();
-    let (_p, line) = spawn(&["--credentials", "AKIDCLI0000000000001:cli-secret", "--config", cfg.to_str().unwrap(), "--region", "us-west-2"]);
+    let (_p, line) = spawn(&[
+        "--credentials",
+        "AKIDCLI0000000000001:cli-secret",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--region",
+        "us-west-2",
+    ]);
     let emu = emu_at(&line).await;
     let s = Signer {
         akid: "AKIDCLI0000000000001".into(),
@@ -76,19 +90,40 @@ async fn credentials_config_and_no_default_key() {
         region: "us-west-2".into(),
         ..Signer::default()
     };
-    emu.call_as("MeterUsage", body, &default_key).await.assert_error(403, "UnrecognizedClientException", "security token");
+    emu.call_as("MeterUsage", body, &default_key)
+        .await
+        .assert_error(403, "UnrecognizedClientException", "security token");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn help_documents_options_and_admin_api() {
-    let out = Command::new(env!("CARGO_BIN_EXE_mpm-emulator")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
     for needle in [
-        "--listen", "--credentials", "--region", "--no-auth", "--config", "--fault", "--clock-offset",
-        "--ledger-file", "--verbose", "/__mpm/health", "/__mpm/ledger", "/__mpm/reset", "/__mpm/faults",
-        "/__mpm/config", "/__mpm/requests", "/__mpm/clock", "AKIAIOSFODNN7EXAMPLE", "demo-registration-token",
-        "unprocessed", "retry_after",
+        "--listen",
+        "--credentials",
+        "--region",
+        "--no-auth",
+        "--config",
+        "--fault",
+        "--clock-offset",
+        "--ledger-file",
+        "--verbose",
+        "/__mpm/health",
+        "/__mpm/ledger",
+        "/__mpm/reset",
+        "/__mpm/faults",
+        "/__mpm/config",
+        "/__mpm/requests",
+        "/__mpm/clock",
+        "AKIAIOSFODNN7EXAMPLE",
+        "demo-registration-token",
+        "unprocessed",
+        "retry_after",
     ] {
         assert!(help.contains(needle), "--help lacks {needle}");
     }
@@ -96,7 +131,10 @@ fn help_documents_options_and_admin_api() {
 
 #[test]
 fn bad_arguments_fail() {
-    let out = Command::new(env!("CARGO_BIN_EXE_mpm-emulator")).args(["--fault", "explode:1"]).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
+        .args(["--fault", "explode:1"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault mode"));
 }

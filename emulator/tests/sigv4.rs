@@ -17,7 +17,11 @@ async fn signed_request_succeeds_with_aws_headers() {
     assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
     let date = r.headers["date"].to_str().unwrap();
     let t = httpdate::parse_http_date(date).unwrap();
-    let diff = t.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64() - now_secs();
+    let diff = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        - now_secs();
     assert!(diff.abs() < 5.0, "{date}");
 }
 
@@ -26,7 +30,11 @@ async fn missing_authorization() {
     let emu = start().await;
     let req = api_request(&emu.url(), "ResolveCustomer", &resolve().to_string());
     let r = emu.send(req).await.unwrap();
-    r.assert_error(403, "MissingAuthenticationTokenException", "Missing Authentication Token");
+    r.assert_error(
+        403,
+        "MissingAuthenticationTokenException",
+        "Missing Authentication Token",
+    );
 }
 
 #[tokio::test]
@@ -51,7 +59,11 @@ async fn body_changed_after_signing() {
     sign_request(&mut req, &Signer::default());
     *req.body_mut() = json!({"RegistrationToken": "other"}).to_string();
     let r = emu.send(req).await.unwrap();
-    r.assert_error(403, "InvalidSignatureException", "does not match the signature you provided");
+    r.assert_error(
+        403,
+        "InvalidSignatureException",
+        "does not match the signature you provided",
+    );
 }
 
 #[tokio::test]
@@ -62,19 +74,27 @@ async fn unknown_access_key() {
         ..Signer::default()
     };
     let r = emu.call_as("ResolveCustomer", resolve(), &s).await;
-    r.assert_error(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+    r.assert_error(
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+    );
 }
 
 #[tokio::test]
 async fn stale_date_reports_skew_like_aws() {
     let emu = start().await;
-    let r = emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(-600)).await;
+    let r = emu
+        .call_as("ResolveCustomer", resolve(), &Signer::shifted(-600))
+        .await;
     r.assert_error(403, "InvalidSignatureException", "Signature expired: ");
     let re = regex::Regex::new(
         r"^Signature expired: (\d{8}T\d{6}Z) is now earlier than (\d{8}T\d{6}Z) \((\d{8}T\d{6}Z) - 5 min\.\)$",
     )
     .unwrap();
-    let caps = re.captures(r.message()).unwrap_or_else(|| panic!("{}", r.message()));
+    let caps = re
+        .captures(r.message())
+        .unwrap_or_else(|| panic!("{}", r.message()));
     let parse = |s: &str| mpm_emulator::timefmt::parse_amz_date(s).unwrap();
     assert_eq!(parse(&caps[3]) - parse(&caps[2]), 300);
     let skew = parse(&caps[3]) - parse(&caps[1]);
@@ -84,16 +104,26 @@ async fn stale_date_reports_skew_like_aws() {
 #[tokio::test]
 async fn future_date() {
     let emu = start().await;
-    let r = emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(600)).await;
-    r.assert_error(403, "InvalidSignatureException", "Signature not yet current: ");
+    let r = emu
+        .call_as("ResolveCustomer", resolve(), &Signer::shifted(600))
+        .await;
+    r.assert_error(
+        403,
+        "InvalidSignatureException",
+        "Signature not yet current: ",
+    );
     assert!(r.message().contains("+ 5 min.)"));
 }
 
 #[tokio::test]
 async fn small_skew_is_accepted() {
     let emu = start().await;
-    emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(-240)).await.ok();
-    emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(240)).await.ok();
+    emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(-240))
+        .await
+        .ok();
+    emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(240))
+        .await
+        .ok();
 }
 
 #[tokio::test]
@@ -104,7 +134,11 @@ async fn wrong_service_in_scope() {
         ..Signer::default()
     };
     let r = emu.call_as("ResolveCustomer", resolve(), &s).await;
-    r.assert_error(403, "InvalidSignatureException", "Credential should be scoped to correct service: 'aws-marketplace'.");
+    r.assert_error(
+        403,
+        "InvalidSignatureException",
+        "Credential should be scoped to correct service: 'aws-marketplace'.",
+    );
 }
 
 #[tokio::test]
@@ -120,7 +154,11 @@ async fn any_valid_region_unless_restricted() {
         ..Signer::default()
     };
     let r = emu.call_as("ResolveCustomer", resolve(), &bogus).await;
-    r.assert_error(403, "InvalidSignatureException", "Credential should be scoped to a valid region");
+    r.assert_error(
+        403,
+        "InvalidSignatureException",
+        "Credential should be scoped to a valid region",
+    );
 
     let emu = start_with(|o| o.settings.region = Some("us-east-1".into())).await;
     emu.call("ResolveCustomer", resolve()).await.ok();
@@ -141,7 +179,11 @@ async fn session_token_required_when_configured() {
         ..Signer::default()
     };
     let r = emu.call_as("ResolveCustomer", resolve(), &base).await;
-    r.assert_error(403, "UnrecognizedClientException", "The security token included in the request is invalid.");
+    r.assert_error(
+        403,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid.",
+    );
     let wrong = Signer {
         token: Some("other-token".into()),
         ..base.clone()
@@ -172,9 +214,14 @@ async fn malformed_authorization_header() {
             .parse()
             .unwrap(),
     );
-    req.headers_mut().insert("x-amz-date", "20260101T000000Z".parse().unwrap());
+    req.headers_mut()
+        .insert("x-amz-date", "20260101T000000Z".parse().unwrap());
     let r = emu.send(req).await.unwrap();
-    r.assert_error(403, "IncompleteSignatureException", "Authorization header requires 'Signature' parameter.");
+    r.assert_error(
+        403,
+        "IncompleteSignatureException",
+        "Authorization header requires 'Signature' parameter.",
+    );
 }
 
 #[tokio::test]
@@ -190,8 +237,14 @@ async fn emulator_clock_offset_drives_expiry_and_date_header() {
     let r = emu.call("ResolveCustomer", resolve()).await;
     r.assert_error(403, "InvalidSignatureException", "Signature expired");
     let date = httpdate::parse_http_date(r.headers["date"].to_str().unwrap()).unwrap();
-    let shift = date.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64() - now_secs();
+    let shift = date
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+        - now_secs();
     assert!((3590.0..3610.0).contains(&shift), "{shift}");
     // A client that corrected its clock from the Date header gets through.
-    emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(3600)).await.ok();
+    emu.call_as("ResolveCustomer", resolve(), &Signer::shifted(3600))
+        .await
+        .ok();
 }

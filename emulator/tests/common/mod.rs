@@ -61,7 +61,10 @@ pub async fn start_with(f: impl FnOnce(&mut Options)) -> Emu {
 }
 
 pub fn now_secs() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
 }
 
 /// How to sign a request; defaults to the emulator's default test key.
@@ -217,7 +220,11 @@ impl Emu {
             rb = rb.body(b.to_string());
         }
         let resp = rb.send().await.unwrap();
-        assert!(resp.status().is_success(), "admin {method} {path}: {}", resp.status());
+        assert!(
+            resp.status().is_success(),
+            "admin {method} {path}: {}",
+            resp.status()
+        );
         serde_json::from_str(&resp.text().await.unwrap()).unwrap()
     }
 
@@ -231,7 +238,8 @@ impl Emu {
 }
 
 pub fn meter(dimension: &str, ts: f64, qty: Value) -> Value {
-    let mut v = json!({"ProductCode": "demo-product", "Timestamp": ts, "UsageDimension": dimension});
+    let mut v =
+        json!({"ProductCode": "demo-product", "Timestamp": ts, "UsageDimension": dimension});
     match qty {
         Value::String(_) => v["UsageQuantityAsDecimal"] = qty,
         Value::Null => {}
