@@ -138,3 +138,29 @@ fn bad_arguments_fail() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault mode"));
 }
+
+#[tokio::test]
+async fn verbose_logs_requests_to_stderr_only() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--verbose"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let proc = Proc(child);
+    let emu = emu_at(&line).await;
+    let body = json!({"RegistrationToken": "demo-registration-token"});
+    emu.call("ResolveCustomer", body).await.ok();
+    drop(proc);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert_eq!(rest, "", "nothing but the address on stdout");
+    let mut log = String::new();
+    std::io::Read::read_to_string(&mut BufReader::new(stderr), &mut log).unwrap();
+    assert!(log.contains("ResolveCustomer 200 Success"), "{log}");
+    assert!(!log.contains("wJalrXUtnFEMI"), "no secrets in logs");
+}
