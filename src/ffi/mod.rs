@@ -1,5 +1,15 @@
 //! The C API: one module per C type; each checks and converts its arguments and delegates to
 //! `crate::core`. No business logic lives here.
 
+pub mod client;
+pub mod credentials;
+pub mod error;
+pub(crate) mod handle;
+pub mod operations;
+pub(crate) mod panic;
 pub mod region;
 pub mod requests;
+pub mod response;
+pub mod runtime;
+pub(crate) mod strings;
+pub mod version;

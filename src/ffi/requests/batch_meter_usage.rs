@@ -8,19 +8,22 @@ use super::{is_valid, optional_checked, push_capped, to_count, update};
 use crate::core::model::BatchMeterUsageInput;
 use crate::core::validate::{constraints as c, validate_batch_meter_usage};
 use crate::ffi::error::mpm_result;
-use crate::ffi::handle::{c_handle, free_boxed, to_boxed_ptr, try_ref};
+use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 
 /// The model's cap on records per request (UsageRecordList).
 const MAX_RECORDS: usize = 25;
 
-c_handle!(
-    /// A BatchMeterUsage request: up to 25 usage records, for SaaS products. Methods:
-    /// `mpm_batch_meter_usage_request_new`, `_free`, `_set_product_code`,
-    /// `_add_usage_record`, `_clear_usage_records`, `_usage_record_count`, `_is_valid`. Sent
-    /// with `mpm_client_batch_meter_usage`, which copies it.
-    mpm_batch_meter_usage_request => BatchMeterUsageInput
-);
+/// A BatchMeterUsage request: up to 25 usage records, for SaaS products. Methods:
+/// `mpm_batch_meter_usage_request_new`, `_free`, `_set_product_code`,
+/// `_add_usage_record`, `_clear_usage_records`, `_usage_record_count`, `_is_valid`. Sent
+/// with `mpm_client_batch_meter_usage`, which copies it.
+#[allow(non_camel_case_types)]
+pub struct mpm_batch_meter_usage_request {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_batch_meter_usage_request => BatchMeterUsageInput);
 
 /// Makes an empty BatchMeterUsage request. The returned pointer must be freed with
 /// `mpm_batch_meter_usage_request_free`.

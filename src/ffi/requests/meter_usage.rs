@@ -7,18 +7,21 @@ use super::{checked, checked_i32, is_valid, optional_checked, required_checked, 
 use crate::core::model::MeterUsageInput;
 use crate::core::validate::{constraints as c, validate_meter_usage};
 use crate::ffi::error::mpm_result;
-use crate::ffi::handle::{c_handle, free_boxed, to_boxed_ptr, try_ref};
+use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 
-c_handle!(
-    /// A MeterUsage request: one usage quantity of one dimension for one hour. Required:
-    /// ProductCode, Timestamp, UsageDimension. Methods: `mpm_meter_usage_request_new`,
-    /// `_free`, `_set_product_code`, `_set_timestamp`, `_set_usage_dimension`,
-    /// `_set_usage_quantity`, `_set_usage_quantity_as_decimal`, `_set_dry_run`,
-    /// `_add_usage_allocation`, `_clear_usage_allocations`, `_set_client_token`, `_is_valid`.
-    /// Sent with `mpm_client_meter_usage`, which copies it.
-    mpm_meter_usage_request => MeterUsageInput
-);
+/// A MeterUsage request: one usage quantity of one dimension for one hour. Required:
+/// ProductCode, Timestamp, UsageDimension. Methods: `mpm_meter_usage_request_new`,
+/// `_free`, `_set_product_code`, `_set_timestamp`, `_set_usage_dimension`,
+/// `_set_usage_quantity`, `_set_usage_quantity_as_decimal`, `_set_dry_run`,
+/// `_add_usage_allocation`, `_clear_usage_allocations`, `_set_client_token`, `_is_valid`.
+/// Sent with `mpm_client_meter_usage`, which copies it.
+#[allow(non_camel_case_types)]
+pub struct mpm_meter_usage_request {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_meter_usage_request => MeterUsageInput);
 
 fn edit(
     request: *mut mpm_meter_usage_request,

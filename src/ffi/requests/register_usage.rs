@@ -7,16 +7,19 @@ use super::{checked_i32, is_valid, optional_checked, required_checked, update};
 use crate::core::model::RegisterUsageInput;
 use crate::core::validate::{constraints as c, validate_register_usage};
 use crate::ffi::error::mpm_result;
-use crate::ffi::handle::{c_handle, free_boxed, to_boxed_ptr};
+use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr};
 use crate::ffi::panic::ffi_boundary;
 
-c_handle!(
-    /// A RegisterUsage request: a paid container product checks its entitlement at start.
-    /// Required: ProductCode, PublicKeyVersion. Methods: `mpm_register_usage_request_new`,
-    /// `_free`, `_set_product_code`, `_set_public_key_version`, `_set_nonce`, `_is_valid`.
-    /// Sent with `mpm_client_register_usage`, which copies it.
-    mpm_register_usage_request => RegisterUsageInput
-);
+/// A RegisterUsage request: a paid container product checks its entitlement at start.
+/// Required: ProductCode, PublicKeyVersion. Methods: `mpm_register_usage_request_new`,
+/// `_free`, `_set_product_code`, `_set_public_key_version`, `_set_nonce`, `_is_valid`.
+/// Sent with `mpm_client_register_usage`, which copies it.
+#[allow(non_camel_case_types)]
+pub struct mpm_register_usage_request {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_register_usage_request => RegisterUsageInput);
 
 /// Makes an empty RegisterUsage request. The returned pointer must be freed with
 /// `mpm_register_usage_request_free`.

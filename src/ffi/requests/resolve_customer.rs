@@ -7,16 +7,19 @@ use super::{is_valid, required_checked, update};
 use crate::core::model::ResolveCustomerInput;
 use crate::core::validate::{constraints as c, validate_resolve_customer};
 use crate::ffi::error::mpm_result;
-use crate::ffi::handle::{c_handle, free_boxed, to_boxed_ptr};
+use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr};
 use crate::ffi::panic::ffi_boundary;
 
-c_handle!(
-    /// A ResolveCustomer request: turns a SaaS registration token into a customer. Required:
-    /// RegistrationToken. Methods: `mpm_resolve_customer_request_new`, `_free`,
-    /// `_set_registration_token`, `_is_valid`. Sent with `mpm_client_resolve_customer`, which
-    /// copies it.
-    mpm_resolve_customer_request => ResolveCustomerInput
-);
+/// A ResolveCustomer request: turns a SaaS registration token into a customer. Required:
+/// RegistrationToken. Methods: `mpm_resolve_customer_request_new`, `_free`,
+/// `_set_registration_token`, `_is_valid`. Sent with `mpm_client_resolve_customer`, which
+/// copies it.
+#[allow(non_camel_case_types)]
+pub struct mpm_resolve_customer_request {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_resolve_customer_request => ResolveCustomerInput);
 
 /// Makes an empty ResolveCustomer request. The returned pointer must be freed with
 /// `mpm_resolve_customer_request_free`.

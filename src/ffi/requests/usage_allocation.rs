@@ -12,7 +12,7 @@ use super::{
 use crate::core::model::{Tag, UsageAllocation};
 use crate::core::validate::{constraints as c, validate_usage_allocation};
 use crate::ffi::error::{mpm_result, to_ptr, FfiResult};
-use crate::ffi::handle::{c_handle, free_boxed, to_boxed_ptr, try_ref};
+use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 use crate::ffi::strings::to_cstring;
 
@@ -21,14 +21,17 @@ const MAX_TAGS: usize = 5;
 /// The model's cap on allocations per request or record (UsageAllocations).
 pub(super) const MAX_ALLOCATIONS: usize = 2500;
 
-c_handle!(
-    /// A usage allocation: a quantity (integer or decimal string) and 1 to 5 tags. Methods:
-    /// `mpm_usage_allocation_new`, `_clone`, `_free`, `_set_allocated_usage_quantity`,
-    /// `_set_allocated_usage_quantity_as_decimal`, `_add_tag`, `_is_valid`, and the getters
-    /// `_allocated_usage_quantity`, `_allocated_usage_quantity_as_decimal`, `_tag_count`,
-    /// `_tag_key_at`, `_tag_value_at`. Adding it to a request or record copies it.
-    mpm_usage_allocation => UsageAllocationHandle
-);
+/// A usage allocation: a quantity (integer or decimal string) and 1 to 5 tags. Methods:
+/// `mpm_usage_allocation_new`, `_clone`, `_free`, `_set_allocated_usage_quantity`,
+/// `_set_allocated_usage_quantity_as_decimal`, `_add_tag`, `_is_valid`, and the getters
+/// `_allocated_usage_quantity`, `_allocated_usage_quantity_as_decimal`, `_tag_count`,
+/// `_tag_key_at`, `_tag_value_at`. Adding it to a request or record copies it.
+#[allow(non_camel_case_types)]
+pub struct mpm_usage_allocation {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_usage_allocation => UsageAllocationHandle);
 
 /// The Rust value behind `mpm_usage_allocation`: the model value and the C strings handed
 /// out by its getters, built on first use and dropped by every change.

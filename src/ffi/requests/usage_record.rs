@@ -13,21 +13,24 @@ use super::{
 use crate::core::model::UsageRecord;
 use crate::core::validate::{constraints as c, validate_usage_record};
 use crate::ffi::error::{mpm_result, to_ptr, FfiResult};
-use crate::ffi::handle::{borrow_ptr, c_handle, free_boxed, to_boxed_ptr, try_ref};
+use crate::ffi::handle::{borrow_ptr, free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 use crate::ffi::strings::to_cstring;
 
-c_handle!(
-    /// One usage record of a BatchMeterUsage request: when, for whom, which dimension, how
-    /// much. Methods: `mpm_usage_record_new`, `_clone`, `_free`, the setters
-    /// `_set_timestamp`, `_set_customer_identifier`, `_set_dimension`, `_set_quantity`,
-    /// `_set_quantity_as_decimal`, `_add_usage_allocation`, `_clear_usage_allocations`,
-    /// `_set_customer_aws_account_id`, `_set_license_arn`, `_is_valid`, and a getter per
-    /// member (`_timestamp`, `_customer_identifier`, ..., `_usage_allocation_at`). Adding it
-    /// to a request copies it. A BatchMeterUsage response hands out borrowed
-    /// `const mpm_usage_record *` values that can be read, cloned or added to a new request.
-    mpm_usage_record => UsageRecordHandle
-);
+/// One usage record of a BatchMeterUsage request: when, for whom, which dimension, how
+/// much. Methods: `mpm_usage_record_new`, `_clone`, `_free`, the setters
+/// `_set_timestamp`, `_set_customer_identifier`, `_set_dimension`, `_set_quantity`,
+/// `_set_quantity_as_decimal`, `_add_usage_allocation`, `_clear_usage_allocations`,
+/// `_set_customer_aws_account_id`, `_set_license_arn`, `_is_valid`, and a getter per
+/// member (`_timestamp`, `_customer_identifier`, ..., `_usage_allocation_at`). Adding it
+/// to a request copies it. A BatchMeterUsage response hands out borrowed
+/// `const mpm_usage_record *` values that can be read, cloned or added to a new request.
+#[allow(non_camel_case_types)]
+pub struct mpm_usage_record {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_usage_record => UsageRecordHandle);
 
 /// The Rust value behind `mpm_usage_record`: the model value and what its getters hand to C
 /// (strings and allocation handles), built on first use and dropped by every change.

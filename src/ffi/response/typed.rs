@@ -1,0 +1,259 @@
+//! The typed getters of each operation's response. Each fails cleanly (NULL / an error code,
+//! with the last error set) on another operation's response, an unfinished one, or one that
+//! did not succeed.
+
+use std::ffi::c_char;
+
+use super::completed::{Output, RecordResult};
+use super::getters::{opt_str, str_or_null};
+use super::{finished, mpm_response};
+use crate::core::model::Operation;
+use crate::ffi::error::{mpm_result, to_code, FfiError, FfiResult};
+use crate::ffi::handle::{borrow_ptr, impl_castable, try_ref};
+use crate::ffi::panic::ffi_boundary;
+use crate::ffi::requests::mpm_usage_record;
+
+use super::enums::mpm_record_status;
+
+/// One entry of a BatchMeterUsage response's results, borrowed from the response. Methods:
+/// `mpm_usage_record_result_status`, `_status_name`, `_metering_record_id`, `_usage_record`.
+#[allow(non_camel_case_types)]
+pub struct mpm_usage_record_result {
+    _private: [u8; 0],
+}
+
+impl_castable!(mpm_usage_record_result => RecordResult);
+
+/// The successful output of `resp`, which must be a finished response of `op`.
+fn output_of(resp: *const mpm_response, op: Operation) -> FfiResult<&'static Output> {
+    let h = try_ref(resp, "response")?;
+    if h.op != op {
+        return Err(FfiError::new(
+            mpm_result::MPM_ERR_WRONG_OPERATION,
+            format!(
+                "this is a {} response, not a {} one",
+                h.op.name(),
+                op.name()
+            ),
+        ));
+    }
+    let done = finished(resp)?;
+    done.output.as_ref().ok_or_else(|| {
+        FfiError::new(
+            mpm_result::MPM_ERR_NO_OUTPUT,
+            format!(
+                "the {} call did not succeed; see mpm_response_result",
+                op.name()
+            ),
+        )
+    })
+}
+
+fn write_out<T: Copy>(out: *mut T, value: T) -> FfiResult<()> {
+    if out.is_null() {
+        return Err(FfiError::new(
+            mpm_result::MPM_ERR_NULL_ARGUMENT,
+            "out must not be NULL",
+        ));
+    }
+    // SAFETY: C passes a pointer to writable storage for one T.
+    unsafe { out.write(value) };
+    Ok(())
+}
+
+fn index_error(i: usize, len: usize) -> FfiError {
+    FfiError::new(
+        mpm_result::MPM_ERR_INDEX_OUT_OF_RANGE,
+        format!("index {i} is out of range (count is {len})"),
+    )
+}
+
+macro_rules! string_getter {
+    ($(#[$doc:meta])* $name:ident, $op:ident, $variant:ident, $field:ident, $what:literal) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub extern "C" fn $name(response: *const mpm_response) -> *const c_char {
+            ffi_boundary! {
+                str_or_null(output_of(response, Operation::$op).and_then(|o| match o {
+                    Output::$variant { $field, .. } => opt_str($field, $what),
+                    _ => unreachable!("output matches the operation"),
+                }))
+            }
+        }
+    };
+}
+
+string_getter!(
+    /// The MeteringRecordId of a MeterUsage response. The returned string is borrowed and valid
+    /// until the response is freed.
+    mpm_meter_usage_response_metering_record_id, MeterUsage, MeterUsage, metering_record_id,
+    "MeteringRecordId"
+);
+string_getter!(
+    /// The CustomerIdentifier of a ResolveCustomer response (absent for new integrations: NULL
+    /// with MPM_ERR_NOT_SET). The returned string is borrowed and valid until the response is
+    /// freed.
+    mpm_resolve_customer_response_customer_identifier, ResolveCustomer, ResolveCustomer,
+    customer_identifier, "CustomerIdentifier"
+);
+string_getter!(
+    /// The ProductCode of a ResolveCustomer response. The returned string is borrowed and valid
+    /// until the response is freed.
+    mpm_resolve_customer_response_product_code, ResolveCustomer, ResolveCustomer, product_code,
+    "ProductCode"
+);
+string_getter!(
+    /// The CustomerAWSAccountId of a ResolveCustomer response. The returned string is borrowed
+    /// and valid until the response is freed.
+    mpm_resolve_customer_response_customer_aws_account_id, ResolveCustomer, ResolveCustomer,
+    customer_aws_account_id, "CustomerAWSAccountId"
+);
+string_getter!(
+    /// The LicenseArn of a ResolveCustomer response. The returned string is borrowed and valid
+    /// until the response is freed.
+    mpm_resolve_customer_response_license_arn, ResolveCustomer, ResolveCustomer, license_arn,
+    "LicenseArn"
+);
+string_getter!(
+    /// The Metadata.AgreementId of a ResolveCustomer response. The returned string is borrowed
+    /// and valid until the response is freed.
+    mpm_resolve_customer_response_agreement_id, ResolveCustomer, ResolveCustomer, agreement_id,
+    "Metadata.AgreementId"
+);
+string_getter!(
+    /// The Signature (a JWT) of a RegisterUsage response. The returned string is borrowed and
+    /// valid until the response is freed.
+    mpm_register_usage_response_signature, RegisterUsage, RegisterUsage, signature, "Signature"
+);
+
+/// Writes the PublicKeyRotationTimestamp (Unix seconds) of a RegisterUsage response to `out`.
+/// MPM_ERR_NOT_SET when the service sent none. Takes no ownership.
+#[no_mangle]
+pub extern "C" fn mpm_register_usage_response_public_key_rotation_timestamp(
+    response: *const mpm_response,
+    out: *mut i64,
+) -> mpm_result {
+    ffi_boundary! {
+        to_code(output_of(response, Operation::RegisterUsage).and_then(|o| match o {
+            Output::RegisterUsage { public_key_rotation_timestamp: Some(t), .. } => write_out(out, *t),
+            _ => Err(FfiError::new(mpm_result::MPM_ERR_NOT_SET, "the response has no PublicKeyRotationTimestamp")),
+        }))
+    }
+}
+
+fn batch(
+    resp: *const mpm_response,
+) -> FfiResult<(
+    &'static [RecordResult],
+    &'static [crate::ffi::requests::UsageRecordHandle],
+)> {
+    match output_of(resp, Operation::BatchMeterUsage)? {
+        Output::BatchMeterUsage {
+            results,
+            unprocessed,
+        } => Ok((results, unprocessed)),
+        _ => unreachable!("output matches the operation"),
+    }
+}
+
+/// Writes the number of entries in a BatchMeterUsage response's Results to `out`.
+#[no_mangle]
+pub extern "C" fn mpm_batch_meter_usage_response_result_count(
+    response: *const mpm_response,
+    out: *mut usize,
+) -> mpm_result {
+    ffi_boundary! { to_code(batch(response).and_then(|(r, _)| write_out(out, r.len()))) }
+}
+
+/// Entry `index` of a BatchMeterUsage response's Results. The returned pointer is borrowed
+/// and valid until the response is freed; NULL on error (see the last error).
+#[no_mangle]
+pub extern "C" fn mpm_batch_meter_usage_response_result_at(
+    response: *const mpm_response,
+    index: usize,
+) -> *const mpm_usage_record_result {
+    ffi_boundary! {
+        match batch(response).and_then(|(r, _)| r.get(index).ok_or_else(|| index_error(index, r.len()))) {
+            Ok(entry) => borrow_ptr::<mpm_usage_record_result>(entry),
+            Err(e) => { e.record(); std::ptr::null() }
+        }
+    }
+}
+
+/// Writes the number of UnprocessedRecords of a BatchMeterUsage response to `out`. These
+/// records were not metered: send them again.
+#[no_mangle]
+pub extern "C" fn mpm_batch_meter_usage_response_unprocessed_count(
+    response: *const mpm_response,
+    out: *mut usize,
+) -> mpm_result {
+    ffi_boundary! { to_code(batch(response).and_then(|(_, u)| write_out(out, u.len()))) }
+}
+
+/// Unprocessed record `index` of a BatchMeterUsage response, ready to be added to a new
+/// request as is (`mpm_batch_meter_usage_request_add_usage_record` copies it). The returned
+/// pointer is borrowed and valid until the response is freed; NULL on error.
+#[no_mangle]
+pub extern "C" fn mpm_batch_meter_usage_response_unprocessed_at(
+    response: *const mpm_response,
+    index: usize,
+) -> *const mpm_usage_record {
+    ffi_boundary! {
+        match batch(response).and_then(|(_, u)| u.get(index).ok_or_else(|| index_error(index, u.len()))) {
+            Ok(rec) => borrow_ptr::<mpm_usage_record>(rec),
+            Err(e) => { e.record(); std::ptr::null() }
+        }
+    }
+}
+
+/// The status of a result entry; MPM_RECORD_STATUS_NONE for NULL (see the last
+/// error) or when the service sent none.
+#[no_mangle]
+pub extern "C" fn mpm_usage_record_result_status(
+    result: *const mpm_usage_record_result,
+) -> mpm_record_status {
+    ffi_boundary! {
+        match try_ref(result, "result") {
+            Ok(r) => r.status,
+            Err(e) => { e.record(); mpm_record_status::MPM_RECORD_STATUS_NONE }
+        }
+    }
+}
+
+/// The status as the service spelled it ("Success", or a status newer than this library).
+/// The returned string is borrowed and valid until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_usage_record_result_status_name(
+    result: *const mpm_usage_record_result,
+) -> *const c_char {
+    ffi_boundary! {
+        str_or_null(try_ref(result, "result").and_then(|r| opt_str(&r.status_name, "Status")))
+    }
+}
+
+/// The MeteringRecordId of a result entry (absent for records not metered). The returned
+/// string is borrowed and valid until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_usage_record_result_metering_record_id(
+    result: *const mpm_usage_record_result,
+) -> *const c_char {
+    ffi_boundary! {
+        str_or_null(try_ref(result, "result").and_then(|r| opt_str(&r.metering_record_id, "MeteringRecordId")))
+    }
+}
+
+/// The usage record a result entry is about, as the service echoed it. The returned pointer
+/// is borrowed and valid until the response is freed; NULL if the service sent none.
+#[no_mangle]
+pub extern "C" fn mpm_usage_record_result_usage_record(
+    result: *const mpm_usage_record_result,
+) -> *const mpm_usage_record {
+    ffi_boundary! {
+        match try_ref(result, "result").and_then(|r| r.usage_record.as_ref().ok_or_else(|| {
+            FfiError::new(mpm_result::MPM_ERR_NOT_SET, "the result has no UsageRecord")
+        })) {
+            Ok(rec) => borrow_ptr::<mpm_usage_record>(rec),
+            Err(e) => { e.record(); std::ptr::null() }
+        }
+    }
+}
