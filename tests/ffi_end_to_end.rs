@@ -6,6 +6,7 @@ mod support;
 
 use std::ptr::null;
 
+use mpmeter::ffi::client::*;
 use mpmeter::ffi::error::*;
 use mpmeter::ffi::operations::*;
 use mpmeter::ffi::requests::*;
@@ -13,16 +14,27 @@ use mpmeter::ffi::response::enums::*;
 use mpmeter::ffi::response::getters::*;
 use mpmeter::ffi::response::typed::*;
 use mpmeter::ffi::response::*;
-use mpmeter::ffi::client::*;
 use support::capi::*;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 
 fn meter_request(dimension: &str, quantity: i32, timestamp: i64) -> *mut mpm_meter_usage_request {
     let req = mpm_meter_usage_request_new();
-    assert_eq!(mpm_meter_usage_request_set_product_code(req, cs("demo-product").as_ptr()), mpm_result::MPM_OK);
-    assert_eq!(mpm_meter_usage_request_set_timestamp(req, timestamp), mpm_result::MPM_OK);
-    assert_eq!(mpm_meter_usage_request_set_usage_dimension(req, cs(dimension).as_ptr()), mpm_result::MPM_OK);
-    assert_eq!(mpm_meter_usage_request_set_usage_quantity(req, quantity), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_meter_usage_request_set_product_code(req, cs("demo-product").as_ptr()),
+        mpm_result::MPM_OK
+    );
+    assert_eq!(
+        mpm_meter_usage_request_set_timestamp(req, timestamp),
+        mpm_result::MPM_OK
+    );
+    assert_eq!(
+        mpm_meter_usage_request_set_usage_dimension(req, cs(dimension).as_ptr()),
+        mpm_result::MPM_OK
+    );
+    assert_eq!(
+        mpm_meter_usage_request_set_usage_quantity(req, quantity),
+        mpm_result::MPM_OK
+    );
     req
 }
 
@@ -37,21 +49,36 @@ fn meter_usage_succeeds_and_is_idempotent_within_the_hour() {
     assert_eq!(mpm_response_http_status(first), 200);
     assert_eq!(mpm_response_attempts(first), 1);
     assert!(rs(mpm_response_request_id(first)).is_some());
-    assert_eq!(mpm_response_operation(first), mpm_operation::MPM_OPERATION_METER_USAGE);
-    assert_eq!(mpm_response_service_error(first), mpm_service_error::MPM_SERVICE_ERROR_NONE);
+    assert_eq!(
+        mpm_response_operation(first),
+        mpm_operation::MPM_OPERATION_METER_USAGE
+    );
+    assert_eq!(
+        mpm_response_service_error(first),
+        mpm_service_error::MPM_SERVICE_ERROR_NONE
+    );
     assert!(mpm_response_error_message(first).is_null());
 
     // The same record again (a fresh ClientToken each call) is the same metering record.
     let again = mpm_client_meter_usage(client, req);
     assert_eq!(wait(again), mpm_result::MPM_OK, "{}", describe(again));
-    assert_eq!(rs(mpm_meter_usage_response_metering_record_id(again)).as_deref(), Some(id.as_str()));
+    assert_eq!(
+        rs(mpm_meter_usage_response_metering_record_id(again)).as_deref(),
+        Some(id.as_str())
+    );
 
     // Another quantity for the same hour is a DuplicateRequestException.
     let dup_req = meter_request("users", 4, now());
     let dup = mpm_client_meter_usage(client, dup_req);
     assert_eq!(wait(dup), mpm_result::MPM_ERR_SERVICE);
-    assert_eq!(mpm_response_service_error(dup), mpm_service_error::MPM_SERVICE_ERROR_DUPLICATE_REQUEST);
-    assert_eq!(rs(mpm_response_error_code(dup)).as_deref(), Some("DuplicateRequestException"));
+    assert_eq!(
+        mpm_response_service_error(dup),
+        mpm_service_error::MPM_SERVICE_ERROR_DUPLICATE_REQUEST
+    );
+    assert_eq!(
+        rs(mpm_response_error_code(dup)).as_deref(),
+        Some("DuplicateRequestException")
+    );
     assert!(!rs(mpm_response_error_message(dup)).unwrap().is_empty());
     assert!(rs(mpm_response_request_id(dup)).is_some());
     assert_eq!(mpm_response_http_status(dup), 400);
@@ -75,26 +102,47 @@ fn batch_meter_usage_reads_every_result_and_echoed_record() {
     let emu = Emulator::start(&[]);
     let client = client_for(&emu.url, ACCESS_KEY, SECRET_KEY);
     let req = mpm_batch_meter_usage_request_new();
-    assert_eq!(mpm_batch_meter_usage_request_set_product_code(req, cs("demo-product").as_ptr()), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_batch_meter_usage_request_set_product_code(req, cs("demo-product").as_ptr()),
+        mpm_result::MPM_OK
+    );
     let ts = now() - 60;
     let customers = ["111122223333", "444455556666", "777788889999"];
     for (i, account) in customers.iter().enumerate() {
         let rec = mpm_usage_record_new();
         assert_eq!(mpm_usage_record_set_timestamp(rec, ts), mpm_result::MPM_OK);
-        assert_eq!(mpm_usage_record_set_customer_aws_account_id(rec, cs(account).as_ptr()), mpm_result::MPM_OK);
-        assert_eq!(mpm_usage_record_set_dimension(rec, cs("data_gb").as_ptr()), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_usage_record_set_customer_aws_account_id(rec, cs(account).as_ptr()),
+            mpm_result::MPM_OK
+        );
+        assert_eq!(
+            mpm_usage_record_set_dimension(rec, cs("data_gb").as_ptr()),
+            mpm_result::MPM_OK
+        );
         let q = format!("{}.25", i + 1);
-        assert_eq!(mpm_usage_record_set_quantity_as_decimal(rec, cs(&q).as_ptr()), mpm_result::MPM_OK);
-        assert_eq!(mpm_batch_meter_usage_request_add_usage_record(req, rec), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_usage_record_set_quantity_as_decimal(rec, cs(&q).as_ptr()),
+            mpm_result::MPM_OK
+        );
+        assert_eq!(
+            mpm_batch_meter_usage_request_add_usage_record(req, rec),
+            mpm_result::MPM_OK
+        );
         mpm_usage_record_free(rec);
     }
     let resp = mpm_client_batch_meter_usage(client, req);
     assert_eq!(wait(resp), mpm_result::MPM_OK, "{}", describe(resp));
     let mut n = 0usize;
-    assert_eq!(mpm_batch_meter_usage_response_result_count(resp, &mut n), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_batch_meter_usage_response_result_count(resp, &mut n),
+        mpm_result::MPM_OK
+    );
     assert_eq!(n, 3);
     let mut unprocessed = 99usize;
-    assert_eq!(mpm_batch_meter_usage_response_unprocessed_count(resp, &mut unprocessed), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_batch_meter_usage_response_unprocessed_count(resp, &mut unprocessed),
+        mpm_result::MPM_OK
+    );
     assert_eq!(unprocessed, 0);
     for (i, account) in customers.iter().enumerate() {
         let r = mpm_batch_meter_usage_response_result_at(resp, i);
@@ -106,19 +154,37 @@ fn batch_meter_usage_reads_every_result_and_echoed_record() {
         };
         assert_eq!(mpm_usage_record_result_status(r), want);
         let echoed = mpm_usage_record_result_usage_record(r);
-        assert_eq!(rs(mpm_usage_record_customer_aws_account_id(echoed)).as_deref(), Some(*account));
-        assert_eq!(rs(mpm_usage_record_dimension(echoed)).as_deref(), Some("data_gb"));
-        assert_eq!(rs(mpm_usage_record_quantity_as_decimal(echoed)), Some(format!("{}.25", i + 1)));
+        assert_eq!(
+            rs(mpm_usage_record_customer_aws_account_id(echoed)).as_deref(),
+            Some(*account)
+        );
+        assert_eq!(
+            rs(mpm_usage_record_dimension(echoed)).as_deref(),
+            Some("data_gb")
+        );
+        assert_eq!(
+            rs(mpm_usage_record_quantity_as_decimal(echoed)),
+            Some(format!("{}.25", i + 1))
+        );
         let mut t = 0i64;
-        assert_eq!(mpm_usage_record_timestamp(echoed, &mut t), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_usage_record_timestamp(echoed, &mut t),
+            mpm_result::MPM_OK
+        );
         assert_eq!(t, ts);
         if i < 2 {
             assert!(rs(mpm_usage_record_result_metering_record_id(r)).is_some());
-            assert_eq!(rs(mpm_usage_record_result_status_name(r)).as_deref(), Some("Success"));
+            assert_eq!(
+                rs(mpm_usage_record_result_status_name(r)).as_deref(),
+                Some("Success")
+            );
         }
     }
     assert!(mpm_batch_meter_usage_response_result_at(resp, 3).is_null());
-    assert_eq!(mpm_last_error_code(), mpm_result::MPM_ERR_INDEX_OUT_OF_RANGE);
+    assert_eq!(
+        mpm_last_error_code(),
+        mpm_result::MPM_ERR_INDEX_OUT_OF_RANGE
+    );
     // Wrong operation's getter.
     assert!(mpm_meter_usage_response_metering_record_id(resp).is_null());
     assert_eq!(mpm_last_error_code(), mpm_result::MPM_ERR_WRONG_OPERATION);
@@ -141,7 +207,10 @@ fn unprocessed_records_can_be_resent_as_they_are() {
         mpm_usage_record_set_customer_identifier(rec, cs("demo-customer-1").as_ptr());
         mpm_usage_record_set_dimension(rec, cs(dim).as_ptr());
         mpm_usage_record_set_quantity(rec, 5);
-        assert_eq!(mpm_batch_meter_usage_request_add_usage_record(req, rec), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_batch_meter_usage_request_add_usage_record(req, rec),
+            mpm_result::MPM_OK
+        );
         mpm_usage_record_free(rec);
     }
     let resp = mpm_client_batch_meter_usage(client, req);
@@ -149,18 +218,29 @@ fn unprocessed_records_can_be_resent_as_they_are() {
     let (mut done, mut left) = (0usize, 0usize);
     mpm_batch_meter_usage_response_result_count(resp, &mut done);
     mpm_batch_meter_usage_response_unprocessed_count(resp, &mut left);
-    assert_eq!((done, left), (1, 2), "results plus unprocessed equal the records sent");
+    assert_eq!(
+        (done, left),
+        (1, 2),
+        "results plus unprocessed equal the records sent"
+    );
     let retry = mpm_batch_meter_usage_request_new();
     mpm_batch_meter_usage_request_set_product_code(retry, cs("demo-product").as_ptr());
     for i in 0..left {
         let rec = mpm_batch_meter_usage_response_unprocessed_at(resp, i);
-        assert_eq!(mpm_batch_meter_usage_request_add_usage_record(retry, rec), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_batch_meter_usage_request_add_usage_record(retry, rec),
+            mpm_result::MPM_OK
+        );
     }
     let resp2 = mpm_client_batch_meter_usage(client, retry);
     assert_eq!(wait(resp2), mpm_result::MPM_OK, "{}", describe(resp2));
     mpm_batch_meter_usage_response_result_count(resp2, &mut done);
     assert_eq!(done, 2);
-    assert_eq!(emu.ledger().as_array().unwrap().len(), 3, "every record metered exactly once");
+    assert_eq!(
+        emu.ledger().as_array().unwrap().len(),
+        3,
+        "every record metered exactly once"
+    );
     for r in [resp, resp2] {
         mpm_response_free(r);
     }
@@ -177,20 +257,38 @@ fn resolve_customer_and_register_usage_read_every_field() {
     mpm_resolve_customer_request_set_registration_token(rc, cs("demo-registration-token").as_ptr());
     let resp = mpm_client_resolve_customer(client, rc);
     assert_eq!(wait(resp), mpm_result::MPM_OK, "{}", describe(resp));
-    assert_eq!(rs(mpm_resolve_customer_response_customer_identifier(resp)).as_deref(), Some("demo-customer-1"));
-    assert_eq!(rs(mpm_resolve_customer_response_product_code(resp)).as_deref(), Some("demo-product"));
-    assert_eq!(rs(mpm_resolve_customer_response_customer_aws_account_id(resp)).as_deref(), Some("111122223333"));
+    assert_eq!(
+        rs(mpm_resolve_customer_response_customer_identifier(resp)).as_deref(),
+        Some("demo-customer-1")
+    );
+    assert_eq!(
+        rs(mpm_resolve_customer_response_product_code(resp)).as_deref(),
+        Some("demo-product")
+    );
+    assert_eq!(
+        rs(mpm_resolve_customer_response_customer_aws_account_id(resp)).as_deref(),
+        Some("111122223333")
+    );
     assert_eq!(
         rs(mpm_resolve_customer_response_license_arn(resp)).as_deref(),
         Some("arn:aws:license-manager::111122223333:license:l-demo0000000000000000001")
     );
-    assert_eq!(rs(mpm_resolve_customer_response_agreement_id(resp)).as_deref(), Some("agmt-demo-0001"));
+    assert_eq!(
+        rs(mpm_resolve_customer_response_agreement_id(resp)).as_deref(),
+        Some("agmt-demo-0001")
+    );
     mpm_response_free(resp);
 
-    mpm_resolve_customer_request_set_registration_token(rc, cs("expired-registration-token").as_ptr());
+    mpm_resolve_customer_request_set_registration_token(
+        rc,
+        cs("expired-registration-token").as_ptr(),
+    );
     let expired = mpm_client_resolve_customer(client, rc);
     assert_eq!(wait(expired), mpm_result::MPM_ERR_SERVICE);
-    assert_eq!(mpm_response_service_error(expired), mpm_service_error::MPM_SERVICE_ERROR_EXPIRED_TOKEN);
+    assert_eq!(
+        mpm_response_service_error(expired),
+        mpm_service_error::MPM_SERVICE_ERROR_EXPIRED_TOKEN
+    );
     mpm_response_free(expired);
     mpm_resolve_customer_request_free(rc);
 
@@ -203,14 +301,20 @@ fn resolve_customer_and_register_usage_read_every_field() {
     let sig = rs(mpm_register_usage_response_signature(reg)).expect("signature");
     assert_eq!(sig.split('.').count(), 3, "a JWT: {sig}");
     let mut rotation = 0i64;
-    assert_eq!(mpm_register_usage_response_public_key_rotation_timestamp(reg, &mut rotation), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_register_usage_response_public_key_rotation_timestamp(reg, &mut rotation),
+        mpm_result::MPM_OK
+    );
     assert!(rotation > 1_600_000_000);
     mpm_response_free(reg);
 
     mpm_register_usage_request_set_public_key_version(ru, 7);
     let bad = mpm_client_register_usage(client, ru);
     assert_eq!(wait(bad), mpm_result::MPM_ERR_SERVICE);
-    assert_eq!(mpm_response_service_error(bad), mpm_service_error::MPM_SERVICE_ERROR_INVALID_PUBLIC_KEY_VERSION);
+    assert_eq!(
+        mpm_response_service_error(bad),
+        mpm_service_error::MPM_SERVICE_ERROR_INVALID_PUBLIC_KEY_VERSION
+    );
     mpm_response_free(bad);
     mpm_register_usage_request_free(ru);
     mpm_client_free(client);
@@ -220,7 +324,10 @@ fn resolve_customer_and_register_usage_read_every_field() {
 fn throttled_500_and_dropped_requests_succeed_on_retry() {
     let emu = Emulator::start(&[]);
     let client = client_for(&emu.url, ACCESS_KEY, SECRET_KEY);
-    for (i, mode) in ["internal", "drop", "html500", "throttle"].iter().enumerate() {
+    for (i, mode) in ["internal", "drop", "html500", "throttle"]
+        .iter()
+        .enumerate()
+    {
         emu.fault(&format!(r#"{{"mode":"{mode}","count":1}}"#));
         let req = meter_request("hosts", 1, now() - 3600 * i as i64);
         let resp = mpm_client_meter_usage(client, req);
@@ -235,11 +342,18 @@ fn throttled_500_and_dropped_requests_succeed_on_retry() {
     let resp = mpm_client_meter_usage(client, req);
     assert_eq!(wait(resp), mpm_result::MPM_ERR_SERVICE);
     assert_eq!(mpm_response_attempts(resp), 3);
-    assert_eq!(mpm_response_service_error(resp), mpm_service_error::MPM_SERVICE_ERROR_INTERNAL_SERVICE_ERROR);
+    assert_eq!(
+        mpm_response_service_error(resp),
+        mpm_service_error::MPM_SERVICE_ERROR_INTERNAL_SERVICE_ERROR
+    );
     assert_eq!(mpm_response_http_status(resp), 500);
     mpm_response_free(resp);
     mpm_meter_usage_request_free(req);
-    assert_eq!(emu.ledger().as_array().unwrap().len(), 4, "each retried record metered once");
+    assert_eq!(
+        emu.ledger().as_array().unwrap().len(),
+        4,
+        "each retried record metered once"
+    );
     mpm_client_free(client);
 }
 
@@ -250,8 +364,14 @@ fn wrong_secret_is_reported_not_retried() {
     let req = meter_request("users", 1, now());
     let resp = mpm_client_meter_usage(client, req);
     assert_eq!(wait(resp), mpm_result::MPM_ERR_SERVICE);
-    assert_eq!(mpm_response_service_error(resp), mpm_service_error::MPM_SERVICE_ERROR_UNKNOWN);
-    assert_eq!(rs(mpm_response_error_code(resp)).as_deref(), Some("InvalidSignatureException"));
+    assert_eq!(
+        mpm_response_service_error(resp),
+        mpm_service_error::MPM_SERVICE_ERROR_UNKNOWN
+    );
+    assert_eq!(
+        rs(mpm_response_error_code(resp)).as_deref(),
+        Some("InvalidSignatureException")
+    );
     assert_eq!(mpm_response_http_status(resp), 403);
     assert_eq!(mpm_response_attempts(resp), 1);
     mpm_response_free(resp);
@@ -273,19 +393,40 @@ fn callback_runs_once_and_cancel_stops_a_slow_call() {
     let data = &*pair as *const _ as *mut std::ffi::c_void;
     let req = meter_request("users", 2, now() - 7200);
     let resp = mpm_client_meter_usage(client, req);
-    assert_eq!(mpm_response_on_finished(resp, Some(count_callback), data), mpm_result::MPM_OK);
-    assert_eq!(mpm_response_on_finished(resp, Some(count_callback), data), mpm_result::MPM_ERR_ALREADY_SET);
+    assert_eq!(
+        mpm_response_on_finished(resp, Some(count_callback), data),
+        mpm_result::MPM_OK
+    );
+    assert_eq!(
+        mpm_response_on_finished(resp, Some(count_callback), data),
+        mpm_result::MPM_ERR_ALREADY_SET
+    );
     {
         let (lock, cv) = &*pair;
-        let g = cv.wait_timeout_while(lock.lock().unwrap(), std::time::Duration::from_secs(30), |n| *n == 0).unwrap().0;
+        let g = cv
+            .wait_timeout_while(
+                lock.lock().unwrap(),
+                std::time::Duration::from_secs(30),
+                |n| *n == 0,
+            )
+            .unwrap()
+            .0;
         assert_eq!(*g, 1);
     }
-    assert_eq!(mpm_response_result(resp), mpm_result::MPM_OK, "{}", describe(resp));
+    assert_eq!(
+        mpm_response_result(resp),
+        mpm_result::MPM_OK,
+        "{}",
+        describe(resp)
+    );
     mpm_response_free(resp);
 
     emu.fault(r#"{"mode":"delay","count":1,"delay_ms":20000}"#);
     let slow = mpm_client_meter_usage(client, req);
-    assert_eq!(mpm_response_wait(slow, 100), mpm_result::MPM_ERR_WAIT_TIMEOUT);
+    assert_eq!(
+        mpm_response_wait(slow, 100),
+        mpm_result::MPM_ERR_WAIT_TIMEOUT
+    );
     assert!(!mpm_response_is_finished(slow));
     assert_eq!(mpm_response_result(slow), mpm_result::MPM_ERR_NOT_FINISHED);
     assert_eq!(mpm_response_cancel(slow), mpm_result::MPM_OK);

@@ -36,8 +36,17 @@ pub fn client_for(url: &str, akid: &str, secret: &str) -> *mut mpm_client {
 
 /// Waits (up to 60 s) and returns the response's result code.
 pub fn wait(resp: *mut mpm_response) -> mpm_result {
-    assert!(!resp.is_null(), "operation returned NULL: {}", last_message());
-    assert_eq!(mpm_response_wait(resp, 60_000), mpm_result::MPM_OK, "{}", last_message());
+    assert!(
+        !resp.is_null(),
+        "operation returned NULL: {}",
+        last_message()
+    );
+    assert_eq!(
+        mpm_response_wait(resp, 60_000),
+        mpm_result::MPM_OK,
+        "{}",
+        last_message()
+    );
     mpm_response_result(resp)
 }
 

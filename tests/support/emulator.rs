@@ -63,7 +63,11 @@ impl Emulator {
         let mut resp = String::new();
         s.read_to_string(&mut resp).expect("read admin answer");
         let status = resp[9..12].parse().expect("status code");
-        let body = resp.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("").to_string();
+        let body = resp
+            .split_once("\r\n\r\n")
+            .map(|x| x.1)
+            .unwrap_or("")
+            .to_string();
         (status, decode_chunked(&body))
     }
 
@@ -82,7 +86,10 @@ impl Emulator {
 /// Undoes chunked transfer encoding when the admin answer used it.
 fn decode_chunked(body: &str) -> String {
     let first = body.lines().next().unwrap_or("");
-    if first.is_empty() || !first.chars().all(|c| c.is_ascii_hexdigit()) || body.trim_start().starts_with(['{', '[']) {
+    if first.is_empty()
+        || !first.chars().all(|c| c.is_ascii_hexdigit())
+        || body.trim_start().starts_with(['{', '['])
+    {
         return body.to_string();
     }
     let mut out = String::new();

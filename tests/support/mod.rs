@@ -2,5 +2,6 @@
 //! small helpers for calling the C API from Rust.
 #![allow(dead_code)]
 
-pub mod emulator;
 pub mod capi;
+pub mod emulator;
+pub mod stub_server;
