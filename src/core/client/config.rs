@@ -24,7 +24,7 @@ impl Default for Timeouts {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
     pub timeouts: Timeouts,
     pub retry: RetryConfig,
@@ -32,6 +32,26 @@ pub struct ClientConfig {
     pub app_id: Option<String>,
     pub use_fips: bool,
     pub use_dual_stack: bool,
+    /// HTTP attempts on the wire at once per client (open connections); more calls may be in
+    /// flight, queued for a slot.
+    pub max_connections: usize,
+}
+
+/// Connections per client by default: enough for hourly metering bursts, well under the
+/// file-descriptor limit of a host application.
+pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 128;
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            timeouts: Timeouts::default(),
+            retry: RetryConfig::default(),
+            app_id: None,
+            use_fips: false,
+            use_dual_stack: false,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+        }
+    }
 }
 
 /// The product name and version sent in `User-Agent`.

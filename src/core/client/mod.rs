@@ -40,6 +40,8 @@ struct Inner {
     quota: RetryQuota,
     /// Server time minus local time in seconds, learned from answers (clock-skew correction).
     skew_seconds: AtomicI64,
+    /// Attempts on the wire at once; the rest wait their turn.
+    connections: tokio::sync::Semaphore,
 }
 
 impl Client {
@@ -68,10 +70,11 @@ impl Client {
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
-                config,
                 target: RwLock::new(Arc::new(target)),
                 quota: RetryQuota::default(),
                 skew_seconds: AtomicI64::new(0),
+                connections: tokio::sync::Semaphore::new(config.max_connections.max(1)),
+                config,
             }),
         })
     }

@@ -119,10 +119,9 @@ impl Client {
                             let is_skew = matches!(&error, Error::Service(e)
                                 if is_clock_skew_code(&e.code, e.message.as_deref()));
                             if is_skew && skew_changed && !skew_retried {
-                                // Retried once at once with the corrected clock; this does not
-                                // count against max attempts or the quota.
+                                // Retried once, at once, with the corrected clock. It is counted
+                                // as an attempt but not against max attempts or the quota.
                                 skew_retried = true;
-                                attempt -= 1;
                                 continue;
                             }
                             (error, kind, retry_after)
@@ -130,7 +129,8 @@ impl Client {
                     }
                 }
             };
-            if kind == RetryKind::NotRetryable || attempt >= max_attempts {
+            let allowed = max_attempts + u32::from(skew_retried);
+            if kind == RetryKind::NotRetryable || attempt >= allowed {
                 return Err(error);
             }
             match self.inner.quota.acquire(kind) {
