@@ -90,9 +90,13 @@ impl Client {
                 max_attempts,
                 signing_time: self.signing_time(),
             };
+            // The connection limit bounds open sockets however many calls are in flight; time
+            // spent queueing for it counts against the operation timeout, not the attempt's.
+            let permit = self.inner.connections.acquire().await;
             let timed =
                 tokio::time::timeout(cfg.timeouts.attempt, send_attempt(&self.inner.http, req))
                     .await;
+            drop(permit);
             let (error, kind, retry_after) = match timed {
                 Err(_) => {
                     let msg = format!(
