@@ -1,0 +1,56 @@
+"""mpmeter: the AWS Marketplace Metering Service from Python, over libmpmeter's C API (ctypes).
+
+    from datetime import datetime, timezone
+    import mpmeter
+
+    with mpmeter.Client(region="us-east-1", credentials=mpmeter.Credentials.basic(akid, secret)) as client:
+        with client.meter_usage(product_code="my-product", timestamp=datetime.now(timezone.utc),
+                                usage_dimension="users", usage_quantity=3) as response:
+            print(response.result().metering_record_id)
+
+See bindings/python/README.md.
+"""
+
+from . import _lib
+from ._enums import Operation, RecordStatus, Region, Result, ServiceErrorKind
+from ._lib import live_handles
+from .client import Client, Credentials
+from .errors import *  # noqa: F401,F403 - the exception classes
+from .errors import __all__ as _error_names
+from .model import (
+    BatchMeterUsageResult,
+    MeterUsageResult,
+    RegisterUsageResult,
+    ResolveCustomerResult,
+    UsageAllocation,
+    UsageRecord,
+    UsageRecordResult,
+)
+from .response import Response
+
+__version__ = "0.1.0"
+
+library_path = _lib.library_path
+
+
+def library_version():
+    """The version of the loaded libmpmeter ("0.1.0")."""
+    return _lib.text(_lib.fn.mpm_version())
+
+
+def set_worker_threads(threads):
+    """Sets the library runtime's worker threads (default 2); only before the first call."""
+    from .client import _check
+
+    _check(_lib.fn.mpm_runtime_set_worker_threads(threads), "set_worker_threads")
+
+
+__all__ = [
+    "Client", "Credentials", "Response",
+    "UsageAllocation", "UsageRecord",
+    "MeterUsageResult", "BatchMeterUsageResult", "UsageRecordResult", "ResolveCustomerResult",
+    "RegisterUsageResult",
+    "Operation", "RecordStatus", "Region", "Result", "ServiceErrorKind",
+    "live_handles", "library_version", "library_path", "set_worker_threads",
+    *_error_names,
+]

@@ -1,0 +1,240 @@
+"""Loading libmpmeter and declaring the C functions the package calls.
+
+The library is looked for, in order: the file named by $MPMETER_LIBRARY; libmpmeter.so next to
+this package; target/debug then target/release of the source tree this package sits in; the
+system loader (libmpmeter.so.0, then libmpmeter.so).
+
+Every handle the package makes goes through `new_handle` / `free_handle`, which keep a count
+per kind: `mpmeter.live_handles()` shows it, and the tests use it to prove nothing leaks.
+"""
+
+import ctypes
+import ctypes.util
+import os
+import pathlib
+import threading
+from collections import Counter
+
+from ._enums import Result
+
+_HERE = pathlib.Path(__file__).resolve().parent
+_LIB_NAME = "libmpmeter.so"
+
+
+def _candidates():
+    env = os.environ.get("MPMETER_LIBRARY")
+    if env:
+        # An explicit choice is final: failing loudly beats silently loading another build.
+        return [env]
+    found = [_HERE / _LIB_NAME]
+    # bindings/python/mpmeter -> the repository root.
+    root = _HERE.parents[2] if len(_HERE.parents) > 2 else None
+    if root is not None:
+        found += [root / "target" / "debug" / _LIB_NAME, root / "target" / "release" / _LIB_NAME]
+    paths = [str(p) for p in found if p.is_file()]
+    # The system loader last (an installed libmpmeter, LD_LIBRARY_PATH).
+    paths += ["libmpmeter.so.0", _LIB_NAME]
+    system = ctypes.util.find_library("mpmeter")
+    if system:
+        paths.append(system)
+    return paths
+
+
+def _load():
+    errors = []
+    for path in _candidates():
+        try:
+            return ctypes.CDLL(path), path
+        except OSError as exc:
+            errors.append(f"{path}: {exc}")
+    raise ImportError(
+        "mpmeter: cannot load libmpmeter (set MPMETER_LIBRARY to its path); tried:\n  "
+        + "\n  ".join(errors)
+    )
+
+
+lib, library_path = _load()
+
+c_void_p = ctypes.c_void_p
+c_char_p = ctypes.c_char_p
+c_bool = ctypes.c_bool
+c_size_t = ctypes.c_size_t
+c_int32 = ctypes.c_int32
+c_int64 = ctypes.c_int64
+c_uint16 = ctypes.c_uint16
+c_uint32 = ctypes.c_uint32
+
+# void (*)(const mpm_response *, void *): runs on a library thread.
+RESPONSE_CALLBACK = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
+
+# name: (restype, argtypes). Handles are c_void_p; strings in are bytes (c_char_p);
+# strings out are c_char_p (None for NULL), borrowed from the handle and copied at once.
+_PROTOTYPES = {
+    # errors and version
+    "mpm_last_error_code": (c_uint32, []),
+    "mpm_last_error_message": (c_char_p, []),
+    "mpm_result_name": (c_char_p, [c_uint32]),
+    "mpm_version": (c_char_p, []),
+    "mpm_runtime_set_worker_threads": (c_uint32, [c_uint32]),
+    # credentials
+    "mpm_credentials_new_basic": (c_void_p, [c_char_p, c_char_p, c_char_p]),
+    "mpm_credentials_new_anonymous": (c_void_p, []),
+    "mpm_credentials_free": (None, [c_void_p]),
+    # client
+    "mpm_client_new_with_region_name": (c_void_p, [c_char_p, c_void_p]),
+    "mpm_client_new_with_endpoint": (c_void_p, [c_char_p, c_void_p]),
+    "mpm_client_free": (None, [c_void_p]),
+    "mpm_client_api_version": (c_char_p, [c_void_p]),
+    "mpm_client_endpoint_prefix": (c_char_p, [c_void_p]),
+    "mpm_client_service_name": (c_char_p, [c_void_p]),
+    "mpm_client_service_full_name": (c_char_p, [c_void_p]),
+    "mpm_client_endpoint": (c_size_t, [c_void_p, c_char_p, c_size_t]),
+    "mpm_client_region_name": (c_size_t, [c_void_p, c_char_p, c_size_t]),
+    "mpm_client_region": (c_uint32, [c_void_p]),
+    "mpm_client_set_credentials": (c_uint32, [c_void_p, c_void_p]),
+    "mpm_client_set_endpoint": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_client_set_region_name": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_client_meter_usage": (c_void_p, [c_void_p, c_void_p]),
+    "mpm_client_batch_meter_usage": (c_void_p, [c_void_p, c_void_p]),
+    "mpm_client_resolve_customer": (c_void_p, [c_void_p, c_void_p]),
+    "mpm_client_register_usage": (c_void_p, [c_void_p, c_void_p]),
+    # MeterUsage request
+    "mpm_meter_usage_request_new": (c_void_p, []),
+    "mpm_meter_usage_request_free": (None, [c_void_p]),
+    "mpm_meter_usage_request_set_product_code": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_meter_usage_request_set_timestamp": (c_uint32, [c_void_p, c_int64]),
+    "mpm_meter_usage_request_set_usage_dimension": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_meter_usage_request_set_usage_quantity": (c_uint32, [c_void_p, c_int32]),
+    "mpm_meter_usage_request_set_usage_quantity_as_decimal": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_meter_usage_request_set_dry_run": (c_uint32, [c_void_p, c_bool]),
+    "mpm_meter_usage_request_add_usage_allocation": (c_uint32, [c_void_p, c_void_p]),
+    "mpm_meter_usage_request_set_client_token": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_meter_usage_request_is_valid": (c_bool, [c_void_p]),
+    # BatchMeterUsage request
+    "mpm_batch_meter_usage_request_new": (c_void_p, []),
+    "mpm_batch_meter_usage_request_free": (None, [c_void_p]),
+    "mpm_batch_meter_usage_request_set_product_code": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_batch_meter_usage_request_add_usage_record": (c_uint32, [c_void_p, c_void_p]),
+    "mpm_batch_meter_usage_request_is_valid": (c_bool, [c_void_p]),
+    # ResolveCustomer request
+    "mpm_resolve_customer_request_new": (c_void_p, []),
+    "mpm_resolve_customer_request_free": (None, [c_void_p]),
+    "mpm_resolve_customer_request_set_registration_token": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_resolve_customer_request_is_valid": (c_bool, [c_void_p]),
+    # RegisterUsage request
+    "mpm_register_usage_request_new": (c_void_p, []),
+    "mpm_register_usage_request_free": (None, [c_void_p]),
+    "mpm_register_usage_request_set_product_code": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_register_usage_request_set_public_key_version": (c_uint32, [c_void_p, c_int32]),
+    "mpm_register_usage_request_set_nonce": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_register_usage_request_is_valid": (c_bool, [c_void_p]),
+    # usage allocation
+    "mpm_usage_allocation_new": (c_void_p, []),
+    "mpm_usage_allocation_free": (None, [c_void_p]),
+    "mpm_usage_allocation_set_allocated_usage_quantity": (c_uint32, [c_void_p, c_int32]),
+    "mpm_usage_allocation_set_allocated_usage_quantity_as_decimal": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_usage_allocation_add_tag": (c_uint32, [c_void_p, c_char_p, c_char_p]),
+    "mpm_usage_allocation_allocated_usage_quantity": (c_uint32, [c_void_p, ctypes.POINTER(c_int32)]),
+    "mpm_usage_allocation_allocated_usage_quantity_as_decimal": (c_char_p, [c_void_p]),
+    "mpm_usage_allocation_tag_count": (c_size_t, [c_void_p]),
+    "mpm_usage_allocation_tag_key_at": (c_char_p, [c_void_p, c_size_t]),
+    "mpm_usage_allocation_tag_value_at": (c_char_p, [c_void_p, c_size_t]),
+    # usage record
+    "mpm_usage_record_new": (c_void_p, []),
+    "mpm_usage_record_free": (None, [c_void_p]),
+    "mpm_usage_record_set_timestamp": (c_uint32, [c_void_p, c_int64]),
+    "mpm_usage_record_set_customer_identifier": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_usage_record_set_dimension": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_usage_record_set_quantity": (c_uint32, [c_void_p, c_int32]),
+    "mpm_usage_record_set_quantity_as_decimal": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_usage_record_add_usage_allocation": (c_uint32, [c_void_p, c_void_p]),
+    "mpm_usage_record_set_customer_aws_account_id": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_usage_record_set_license_arn": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_usage_record_timestamp": (c_uint32, [c_void_p, ctypes.POINTER(c_int64)]),
+    "mpm_usage_record_quantity": (c_uint32, [c_void_p, ctypes.POINTER(c_int32)]),
+    "mpm_usage_record_customer_identifier": (c_char_p, [c_void_p]),
+    "mpm_usage_record_dimension": (c_char_p, [c_void_p]),
+    "mpm_usage_record_quantity_as_decimal": (c_char_p, [c_void_p]),
+    "mpm_usage_record_customer_aws_account_id": (c_char_p, [c_void_p]),
+    "mpm_usage_record_license_arn": (c_char_p, [c_void_p]),
+    "mpm_usage_record_usage_allocation_count": (c_size_t, [c_void_p]),
+    "mpm_usage_record_usage_allocation_at": (c_void_p, [c_void_p, c_size_t]),
+    # response
+    "mpm_response_is_finished": (c_bool, [c_void_p]),
+    "mpm_response_wait": (c_uint32, [c_void_p, c_int64]),
+    "mpm_response_on_finished": (c_uint32, [c_void_p, RESPONSE_CALLBACK, c_void_p]),
+    "mpm_response_cancel": (c_uint32, [c_void_p]),
+    "mpm_response_free": (None, [c_void_p]),
+    "mpm_response_result": (c_uint32, [c_void_p]),
+    "mpm_response_service_error": (c_uint32, [c_void_p]),
+    "mpm_response_error_code": (c_char_p, [c_void_p]),
+    "mpm_response_error_message": (c_char_p, [c_void_p]),
+    "mpm_response_request_id": (c_char_p, [c_void_p]),
+    "mpm_response_http_status": (c_uint16, [c_void_p]),
+    "mpm_response_attempts": (c_uint32, [c_void_p]),
+    "mpm_response_operation": (c_uint32, [c_void_p]),
+    # typed responses
+    "mpm_meter_usage_response_metering_record_id": (c_char_p, [c_void_p]),
+    "mpm_batch_meter_usage_response_result_count": (c_uint32, [c_void_p, ctypes.POINTER(c_size_t)]),
+    "mpm_batch_meter_usage_response_result_at": (c_void_p, [c_void_p, c_size_t]),
+    "mpm_batch_meter_usage_response_unprocessed_count": (c_uint32, [c_void_p, ctypes.POINTER(c_size_t)]),
+    "mpm_batch_meter_usage_response_unprocessed_at": (c_void_p, [c_void_p, c_size_t]),
+    "mpm_usage_record_result_status": (c_uint32, [c_void_p]),
+    "mpm_usage_record_result_status_name": (c_char_p, [c_void_p]),
+    "mpm_usage_record_result_metering_record_id": (c_char_p, [c_void_p]),
+    "mpm_usage_record_result_usage_record": (c_void_p, [c_void_p]),
+    "mpm_resolve_customer_response_customer_identifier": (c_char_p, [c_void_p]),
+    "mpm_resolve_customer_response_product_code": (c_char_p, [c_void_p]),
+    "mpm_resolve_customer_response_customer_aws_account_id": (c_char_p, [c_void_p]),
+    "mpm_resolve_customer_response_license_arn": (c_char_p, [c_void_p]),
+    "mpm_resolve_customer_response_agreement_id": (c_char_p, [c_void_p]),
+    "mpm_register_usage_response_signature": (c_char_p, [c_void_p]),
+    "mpm_register_usage_response_public_key_rotation_timestamp": (c_uint32, [c_void_p, ctypes.POINTER(c_int64)]),
+}
+
+
+class _Functions:
+    """The declared C functions as attributes: `fn.mpm_version()`."""
+
+
+fn = _Functions()
+for _name, (_restype, _argtypes) in _PROTOTYPES.items():
+    _f = getattr(lib, _name)
+    _f.restype = _restype
+    _f.argtypes = _argtypes
+    setattr(fn, _name, _f)
+
+PROTOTYPE_NAMES = frozenset(_PROTOTYPES)
+
+
+def text(value):
+    """A C string out (bytes or None) as str or None."""
+    return None if value is None else value.decode("utf-8")
+
+
+def last_error():
+    """(code, message) of this thread's last error."""
+    return Result(fn.mpm_last_error_code()), text(fn.mpm_last_error_message()) or ""
+
+
+# Live handles per kind ("client", "response", ...), for leak checks.
+_live = Counter()
+_live_lock = threading.Lock()
+
+
+def new_handle(kind, ptr):
+    with _live_lock:
+        _live[kind] += 1
+    return ptr
+
+
+def free_handle(kind, free, ptr):
+    free(ptr)
+    with _live_lock:
+        _live[kind] -= 1
+
+
+def live_handles():
+    """The number of handles of each kind this package made and has not freed yet."""
+    with _live_lock:
+        return {k: v for k, v in _live.items() if v}

@@ -1,0 +1,332 @@
+"""`Credentials` and `Client`: the handles a program keeps, and the four operations.
+
+Each operation builds its C request from Python values, starts the call and frees the request
+at once (the library copies it); the returned `Response` owns the response handle.
+"""
+
+import ctypes
+import os
+import weakref
+
+from . import _lib
+from ._enums import Operation, Region, Result
+from ._lib import fn, text
+from .errors import InvalidRequestError, from_last_error
+from .model import (
+    MAX_BATCH_RECORDS,
+    UsageAllocation,
+    UsageRecord,
+    c_string,
+    quantity_arg,
+    unix_seconds,
+)
+from .response import Response
+
+
+def _check(code, what):
+    if code != Result.OK:
+        raise from_last_error(*_lib.last_error(), what=what)
+
+
+def _made(kind, ptr, what):
+    if not ptr:
+        raise from_last_error(*_lib.last_error(), what=what)
+    return _lib.new_handle(kind, ptr)
+
+
+class _Handle:
+    """An owned C handle of one kind, freed by close(), `with`, or garbage collection."""
+
+    _kind = None
+    _free_fn = None
+
+    def _own(self, ptr):
+        self._ptr = ptr
+        self._finalizer = weakref.finalize(self, _lib.free_handle, self._kind, type(self)._free_fn, ptr)
+
+    def close(self):
+        """Frees the handle. Idempotent."""
+        self._finalizer()
+        self._ptr = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _handle(self):
+        if self._ptr is None:
+            raise ValueError(f"the {self._kind} is closed")
+        return self._ptr
+
+
+class Credentials(_Handle):
+    """Credentials a client signs with. A client keeps its own reference, so these may be
+    closed as soon as the client is made."""
+
+    _kind = "credentials"
+    _free_fn = fn.mpm_credentials_free
+
+    def __init__(self, _ptr):
+        self._own(_ptr)
+
+    @classmethod
+    def basic(cls, access_key_id, secret_access_key, session_token=None):
+        """Static keys (and a session token for temporary credentials)."""
+        ptr = fn.mpm_credentials_new_basic(
+            c_string(access_key_id, "access_key_id"),
+            c_string(secret_access_key, "secret_access_key"),
+            c_string(session_token, "session_token", optional=True),
+        )
+        return cls(_made(cls._kind, ptr, "Credentials.basic"))
+
+    @classmethod
+    def anonymous(cls):
+        """No credentials: requests are sent unsigned."""
+        return cls(_made(cls._kind, fn.mpm_credentials_new_anonymous(), "Credentials.anonymous"))
+
+    @classmethod
+    def from_env(cls):
+        """AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN."""
+        from .errors import CredentialsError
+
+        akid, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
+        if not akid or not secret:
+            raise CredentialsError(
+                "no credentials given and AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY are not set",
+                code="MPM_ERR_CREDENTIALS", result=Result.ERR_CREDENTIALS,
+            )
+        return cls.basic(akid, secret, os.environ.get("AWS_SESSION_TOKEN") or None)
+
+    def __repr__(self):  # never shows a secret
+        return f"<mpmeter.Credentials {'closed' if self._ptr is None else 'open'}>"
+
+
+class Client(_Handle):
+    """A Marketplace Metering client, safe to share between threads.
+
+    `Client(region="eu-west-1", credentials=...)`, or `Client(endpoint="http://127.0.0.1:PORT",
+    credentials=...)` (signing for `region`, default us-east-1). Without `credentials`, they
+    come from the AWS_* environment variables. Responses outlive the client.
+    """
+
+    _kind = "client"
+    _free_fn = fn.mpm_client_free
+
+    def __init__(self, region=None, endpoint=None, credentials=None):
+        if region is None and endpoint is None:
+            region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
+            if not region:
+                raise InvalidRequestError("give a region or an endpoint", code="MPM_ERR_NULL_ARGUMENT")
+        region_name = _region_name(region) if region is not None else None
+        own_credentials = credentials is None
+        if own_credentials:
+            credentials = Credentials.from_env()
+        try:
+            if endpoint is not None:
+                ptr = fn.mpm_client_new_with_endpoint(c_string(endpoint, "endpoint"), credentials._handle())
+                ptr = _made(self._kind, ptr, "Client")
+                self._own(ptr)
+                if region_name is not None:
+                    _check(fn.mpm_client_set_region_name(ptr, c_string(region_name, "region")), "region")
+            else:
+                ptr = fn.mpm_client_new_with_region_name(c_string(region_name, "region"), credentials._handle())
+                self._own(_made(self._kind, ptr, "Client"))
+        finally:
+            if own_credentials:
+                credentials.close()
+
+    # --- properties -------------------------------------------------------------------------
+
+    def _buffer(self, getter):
+        ptr = self._handle()
+        size = getter(ptr, None, 0)
+        buf = ctypes.create_string_buffer(size + 1)
+        getter(ptr, buf, size + 1)
+        return buf.value.decode("utf-8")
+
+    @property
+    def endpoint(self):
+        """The URL calls go to (the explicit endpoint, or the region's)."""
+        return self._buffer(fn.mpm_client_endpoint)
+
+    @property
+    def region(self):
+        """The signing region's name."""
+        return self._buffer(fn.mpm_client_region_name)
+
+    @property
+    def api_version(self):
+        return text(fn.mpm_client_api_version(self._handle()))
+
+    @property
+    def service_name(self):
+        return text(fn.mpm_client_service_name(self._handle()))
+
+    @property
+    def service_full_name(self):
+        return text(fn.mpm_client_service_full_name(self._handle()))
+
+    @property
+    def endpoint_prefix(self):
+        return text(fn.mpm_client_endpoint_prefix(self._handle()))
+
+    def set_credentials(self, credentials):
+        """Signs calls started from now on with `credentials`."""
+        _check(fn.mpm_client_set_credentials(self._handle(), credentials._handle()), "credentials")
+
+    # --- operations -------------------------------------------------------------------------
+
+    def meter_usage(self, *, product_code, timestamp, usage_dimension, usage_quantity=None,
+                    usage_allocations=(), dry_run=False, client_token=None):
+        """Starts a MeterUsage call (one hour of one dimension) and returns its Response."""
+        with _Request("meter_usage") as req:
+            set_ = _Setter(req.ptr, "mpm_meter_usage_request_")
+            set_.string("set_product_code", product_code, "product_code")
+            set_.code(fn.mpm_meter_usage_request_set_timestamp(req.ptr, unix_seconds(timestamp, "timestamp")),
+                      "timestamp")
+            set_.string("set_usage_dimension", usage_dimension, "usage_dimension")
+            if usage_quantity is not None:
+                set_.quantity("set_usage_quantity", usage_quantity, "usage_quantity")
+            if dry_run:
+                set_.code(fn.mpm_meter_usage_request_set_dry_run(req.ptr, True), "dry_run")
+            if client_token is not None:
+                set_.string("set_client_token", client_token, "client_token")
+            for i, allocation in enumerate(usage_allocations):
+                _add_allocation(fn.mpm_meter_usage_request_add_usage_allocation, req.ptr, allocation,
+                                f"usage_allocations[{i}]")
+            return self._start(fn.mpm_client_meter_usage, req.ptr, Operation.METER_USAGE)
+
+    def batch_meter_usage(self, records, product_code=None):
+        """Starts a BatchMeterUsage call (1 to 25 UsageRecords) and returns its Response."""
+        records = list(records)
+        if len(records) > MAX_BATCH_RECORDS:
+            raise InvalidRequestError(
+                f"{len(records)} records: a BatchMeterUsage call takes at most {MAX_BATCH_RECORDS}",
+                code="MPM_ERR_INVALID_ARGUMENT",
+            )
+        with _Request("batch_meter_usage") as req:
+            if product_code is not None:
+                _check(fn.mpm_batch_meter_usage_request_set_product_code(
+                    req.ptr, c_string(product_code, "product_code")), "product_code")
+            for i, record in enumerate(records):
+                _add_record(req.ptr, record, f"records[{i}]")
+            return self._start(fn.mpm_client_batch_meter_usage, req.ptr, Operation.BATCH_METER_USAGE)
+
+    def resolve_customer(self, registration_token):
+        """Starts a ResolveCustomer call and returns its Response."""
+        with _Request("resolve_customer") as req:
+            _check(fn.mpm_resolve_customer_request_set_registration_token(
+                req.ptr, c_string(registration_token, "registration_token")), "registration_token")
+            return self._start(fn.mpm_client_resolve_customer, req.ptr, Operation.RESOLVE_CUSTOMER)
+
+    def register_usage(self, product_code, public_key_version, nonce=None):
+        """Starts a RegisterUsage call and returns its Response."""
+        if isinstance(public_key_version, bool) or not isinstance(public_key_version, int):
+            raise TypeError("public_key_version must be an int")
+        if not 1 <= public_key_version <= 2**31 - 1:
+            raise InvalidRequestError(f"public_key_version {public_key_version} is out of range",
+                                      code="MPM_ERR_INVALID_ARGUMENT")
+        with _Request("register_usage") as req:
+            _check(fn.mpm_register_usage_request_set_product_code(
+                req.ptr, c_string(product_code, "product_code")), "product_code")
+            _check(fn.mpm_register_usage_request_set_public_key_version(req.ptr, public_key_version),
+                   "public_key_version")
+            if nonce is not None:
+                _check(fn.mpm_register_usage_request_set_nonce(req.ptr, c_string(nonce, "nonce")), "nonce")
+            return self._start(fn.mpm_client_register_usage, req.ptr, Operation.REGISTER_USAGE)
+
+    def _start(self, start, request, operation):
+        ptr = start(self._handle(), request)
+        return Response(_made("response", ptr, operation.name.lower()), operation)
+
+    def __repr__(self):
+        if self._ptr is None:
+            return "<mpmeter.Client closed>"
+        return f"<mpmeter.Client {self.region} {self.endpoint}>"
+
+
+def _region_name(region):
+    if isinstance(region, Region):
+        if region == Region.INVALID:
+            raise InvalidRequestError("Region.INVALID names no region", code="MPM_ERR_INVALID_ARGUMENT")
+        return region.name.lower().replace("_", "-")
+    return region
+
+
+class _Request:
+    """A request handle of one operation, freed when the `with` block ends."""
+
+    def __init__(self, operation):
+        self.kind = operation + "_request"
+        self._free = getattr(fn, f"mpm_{operation}_request_free")
+        self.ptr = _made(self.kind, getattr(fn, f"mpm_{operation}_request_new")(), self.kind)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        _lib.free_handle(self.kind, self._free, self.ptr)
+
+
+class _Setter:
+    """Calls `<prefix><name>` setters on one C object with checked Python values."""
+
+    def __init__(self, ptr, prefix):
+        self.ptr, self.prefix = ptr, prefix
+
+    def code(self, code, what):
+        _check(code, what)
+
+    def string(self, name, value, what, optional=False):
+        encoded = c_string(value, what, optional=optional)
+        if encoded is not None:
+            _check(getattr(fn, self.prefix + name)(self.ptr, encoded), what)
+
+    def quantity(self, name, value, what):
+        form, arg = quantity_arg(value, what)
+        if form == "int":
+            _check(getattr(fn, self.prefix + name)(self.ptr, arg), what)
+        else:
+            _check(getattr(fn, self.prefix + name + "_as_decimal")(self.ptr, arg.encode()), what)
+
+
+def _add_allocation(add, owner, allocation, what):
+    if not isinstance(allocation, UsageAllocation):
+        raise TypeError(f"{what} must be a UsageAllocation, not {type(allocation).__name__}")
+    ptr = _made("usage_allocation", fn.mpm_usage_allocation_new(), what)
+    try:
+        _Setter(ptr, "mpm_usage_allocation_").quantity(
+            "set_allocated_usage_quantity", allocation.quantity, what + ".quantity")
+        for key, value in allocation.tags.items():
+            _check(fn.mpm_usage_allocation_add_tag(
+                ptr, c_string(key, what + ".tags key"), c_string(value, f"{what}.tags[{key!r}]")),
+                f"{what}.tags[{key!r}]")
+        _check(add(owner, ptr), what)  # copies the allocation
+    finally:
+        _lib.free_handle("usage_allocation", fn.mpm_usage_allocation_free, ptr)
+
+
+def _add_record(request, record, what):
+    if not isinstance(record, UsageRecord):
+        raise TypeError(f"{what} must be a UsageRecord, not {type(record).__name__}")
+    ptr = _made("usage_record", fn.mpm_usage_record_new(), what)
+    try:
+        set_ = _Setter(ptr, "mpm_usage_record_")
+        set_.code(fn.mpm_usage_record_set_timestamp(ptr, unix_seconds(record.timestamp, what + ".timestamp")),
+                  what + ".timestamp")
+        set_.string("set_dimension", record.dimension, what + ".dimension")
+        if record.quantity is not None:
+            set_.quantity("set_quantity", record.quantity, what + ".quantity")
+        set_.string("set_customer_identifier", record.customer_identifier, what + ".customer_identifier",
+                    optional=True)
+        set_.string("set_customer_aws_account_id", record.customer_aws_account_id,
+                    what + ".customer_aws_account_id", optional=True)
+        set_.string("set_license_arn", record.license_arn, what + ".license_arn", optional=True)
+        for i, allocation in enumerate(record.usage_allocations):
+            _add_allocation(fn.mpm_usage_record_add_usage_allocation, ptr, allocation,
+                            f"{what}.usage_allocations[{i}]")
+        _check(fn.mpm_batch_meter_usage_request_add_usage_record(request, ptr), what)  # copies it
+    finally:
+        _lib.free_handle("usage_record", fn.mpm_usage_record_free, ptr)

@@ -1,0 +1,153 @@
+"""Exceptions: one class per way a call can fail.
+
+    MeteringError                      every failure raised by mpmeter
+    ├── ServiceError                   the service answered with an error
+    │   ├── ThrottlingException, DuplicateRequestException, ...  (one per mpm_service_error)
+    │   └── UnknownServiceError        a code this version does not model (see .code)
+    ├── TransportError                 connecting, sending or receiving failed
+    ├── TimeoutError                   an attempt or the whole call timed out
+    ├── CancelledError                 the call was cancelled
+    ├── CredentialsError               no credentials could be obtained
+    ├── SigningError                   the request could not be signed
+    ├── InvalidResponseError           the answer could not be read
+    └── InvalidRequestError            bad input, refused before anything is sent (a ValueError)
+
+`WaitTimeout` (a builtin TimeoutError, not a MeteringError) means only that
+`Response.result(timeout=...)` stopped waiting; the call goes on.
+"""
+
+import builtins
+
+from ._enums import Result, ServiceErrorKind
+
+
+class MeteringError(Exception):
+    """A failed call. `code` is the AWS error code for service errors ("ThrottlingException"),
+    else the name of the C result ("MPM_ERR_TRANSPORT"); `result` is the `Result` value."""
+
+    def __init__(self, message, *, code=None, result=None, request_id=None, http_status=None,
+                 attempts=None, service_error=ServiceErrorKind.NONE):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.result = result
+        self.request_id = request_id
+        self.http_status = http_status
+        self.attempts = attempts
+        self.service_error = service_error
+
+    def __str__(self):
+        parts = [f"{self.code}: {self.message}" if self.code else str(self.message)]
+        if self.http_status:
+            parts.append(f"HTTP {self.http_status}")
+        if self.request_id:
+            parts.append(f"request id {self.request_id}")
+        if self.attempts:
+            parts.append(f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}")
+        return parts[0] + (f" ({', '.join(parts[1:])})" if len(parts) > 1 else "")
+
+
+class ServiceError(MeteringError):
+    """The service answered with an error."""
+
+
+class UnknownServiceError(ServiceError):
+    """A service error code this version does not model (`code` holds it)."""
+
+
+class TransportError(MeteringError):
+    """Connecting, sending or receiving failed."""
+
+
+class TimeoutError(MeteringError, builtins.TimeoutError):  # noqa: A001 - the C API's name
+    """An attempt or the whole call timed out."""
+
+
+class CancelledError(MeteringError):
+    """The call was cancelled."""
+
+
+class CredentialsError(MeteringError):
+    """No credentials could be obtained."""
+
+
+class SigningError(MeteringError):
+    """The request could not be signed."""
+
+
+class InvalidResponseError(MeteringError):
+    """The service's answer could not be read (not JSON, wrong shape)."""
+
+
+class InvalidRequestError(MeteringError, ValueError):
+    """Bad input: refused by the wrapper or the library before anything was sent."""
+
+
+class WaitTimeout(builtins.TimeoutError):
+    """`Response.result(timeout=...)` ran out of time; the call itself goes on."""
+
+
+# One class per modeled exception, named as the service names it.
+_SERVICE_CODES = {
+    ServiceErrorKind.CUSTOMER_NOT_ENTITLED: "CustomerNotEntitledException",
+    ServiceErrorKind.DISABLED_API: "DisabledApiException",
+    ServiceErrorKind.DUPLICATE_REQUEST: "DuplicateRequestException",
+    ServiceErrorKind.EXPIRED_TOKEN: "ExpiredTokenException",
+    ServiceErrorKind.IDEMPOTENCY_CONFLICT: "IdempotencyConflictException",
+    ServiceErrorKind.INTERNAL_SERVICE_ERROR: "InternalServiceErrorException",
+    ServiceErrorKind.INVALID_CUSTOMER_IDENTIFIER: "InvalidCustomerIdentifierException",
+    ServiceErrorKind.INVALID_ENDPOINT_REGION: "InvalidEndpointRegionException",
+    ServiceErrorKind.INVALID_LICENSE: "InvalidLicenseException",
+    ServiceErrorKind.INVALID_PRODUCT_CODE: "InvalidProductCodeException",
+    ServiceErrorKind.INVALID_PUBLIC_KEY_VERSION: "InvalidPublicKeyVersionException",
+    ServiceErrorKind.INVALID_REGION: "InvalidRegionException",
+    ServiceErrorKind.INVALID_TAG: "InvalidTagException",
+    ServiceErrorKind.INVALID_TOKEN: "InvalidTokenException",
+    ServiceErrorKind.INVALID_USAGE_ALLOCATIONS: "InvalidUsageAllocationsException",
+    ServiceErrorKind.INVALID_USAGE_DIMENSION: "InvalidUsageDimensionException",
+    ServiceErrorKind.PLATFORM_NOT_SUPPORTED: "PlatformNotSupportedException",
+    ServiceErrorKind.THROTTLING: "ThrottlingException",
+    ServiceErrorKind.TIMESTAMP_OUT_OF_BOUNDS: "TimestampOutOfBoundsException",
+}
+
+SERVICE_ERROR_CLASSES = {ServiceErrorKind.UNKNOWN: UnknownServiceError}
+for _kind, _name in _SERVICE_CODES.items():
+    _cls = type(_name, (ServiceError,), {
+        "__doc__": f"The service answered {_name}.",
+        "__module__": __name__,
+    })
+    globals()[_name] = _cls
+    SERVICE_ERROR_CLASSES[_kind] = _cls
+
+SERVICE_ERROR_NAMES = tuple(_SERVICE_CODES.values())
+
+RESULT_CLASSES = {
+    Result.ERR_SERVICE: ServiceError,
+    Result.ERR_TRANSPORT: TransportError,
+    Result.ERR_TIMEOUT: TimeoutError,
+    Result.ERR_CANCELLED: CancelledError,
+    Result.ERR_CREDENTIALS: CredentialsError,
+    Result.ERR_SIGNING: SigningError,
+    Result.ERR_INVALID_RESPONSE: InvalidResponseError,
+}
+
+# Result codes that describe the caller's input (codes 1-99 are about arguments).
+_INPUT_RESULTS = {
+    Result.ERR_NULL_ARGUMENT, Result.ERR_INVALID_UTF8, Result.ERR_INVALID_ARGUMENT,
+    Result.ERR_UNKNOWN_ENUM, Result.ERR_INVALID_REQUEST, Result.ERR_ENDPOINT,
+}
+
+
+def from_last_error(code, message, what=None):
+    """The exception for a failed C call, from its last error."""
+    text = f"{what}: {message}" if what else message
+    cls = InvalidRequestError if code in _INPUT_RESULTS else RESULT_CLASSES.get(code, MeteringError)
+    name = code.name if isinstance(code, Result) else str(code)
+    return cls(text, code="MPM_" + name, result=code)
+
+
+__all__ = [
+    "MeteringError", "ServiceError", "UnknownServiceError", "TransportError", "TimeoutError",
+    "CancelledError", "CredentialsError", "SigningError", "InvalidResponseError",
+    "InvalidRequestError", "WaitTimeout", *SERVICE_ERROR_NAMES,
+]
