@@ -4,6 +4,7 @@
 pub mod client;
 pub mod credentials;
 pub mod endpoint_rules;
+pub mod env_config;
 pub mod error;
 pub mod model;
 mod partitions;

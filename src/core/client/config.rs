@@ -35,6 +35,25 @@ pub struct ClientConfig {
     /// HTTP attempts on the wire at once per client (open connections); more calls may be in
     /// flight, queued for a slot.
     pub max_connections: usize,
+    pub proxy: Proxy,
+    /// Certificates trusted besides the built-in roots, each a PEM bundle (AWS_CA_BUNDLE).
+    pub extra_root_pems: Vec<Vec<u8>>,
+}
+
+/// Which HTTP(S) proxy calls go through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Proxy {
+    /// HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case), as curl reads them.
+    #[default]
+    FromEnvironment,
+    /// Straight to the endpoint, whatever the environment says.
+    None,
+    /// This proxy URL (credentials may be in it: `http://user:pass@host:port`), except for
+    /// the hosts of `no_proxy` (NO_PROXY syntax).
+    Url {
+        url: String,
+        no_proxy: Option<String>,
+    },
 }
 
 /// Connections per client by default: enough for hourly metering bursts, well under the
@@ -50,7 +69,60 @@ impl Default for ClientConfig {
             use_fips: false,
             use_dual_stack: false,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            proxy: Proxy::default(),
+            extra_root_pems: Vec::new(),
         }
+    }
+}
+
+impl ClientConfig {
+    /// A reqwest builder with the connect timeout, user agent, proxy and extra roots.
+    pub fn http_builder(&self) -> Result<reqwest::ClientBuilder, String> {
+        let mut b = reqwest::Client::builder()
+            .connect_timeout(self.timeouts.connect)
+            .user_agent(user_agent(self.app_id.as_deref()));
+        match &self.proxy {
+            Proxy::FromEnvironment => {}
+            Proxy::None => b = b.no_proxy(),
+            Proxy::Url { url, no_proxy } => {
+                let p = reqwest::Proxy::all(url.as_str())
+                    .map_err(|e| {
+                        format!(
+                            "proxy URL is not valid: {}",
+                            redact_userinfo(url, &e.to_string())
+                        )
+                    })?
+                    .no_proxy(no_proxy.as_deref().and_then(reqwest::NoProxy::from_string));
+                b = b.proxy(p);
+            }
+        }
+        for pem in &self.extra_root_pems {
+            for cert in parse_pem_bundle(pem)? {
+                b = b.add_root_certificate(cert);
+            }
+        }
+        Ok(b)
+    }
+}
+
+/// The certificates of a PEM bundle; an error if it holds none or one is unreadable.
+pub fn parse_pem_bundle(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, String> {
+    let certs = reqwest::Certificate::from_pem_bundle(pem)
+        .map_err(|e| format!("the CA bundle is not valid PEM: {e}"))?;
+    if certs.is_empty() {
+        return Err("the CA bundle holds no certificate (BEGIN CERTIFICATE)".into());
+    }
+    Ok(certs)
+}
+
+/// A proxy URL's password must not reach an error message.
+fn redact_userinfo(url: &str, msg: &str) -> String {
+    match url
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split_once('@'))
+    {
+        Some((userinfo, _)) if !userinfo.is_empty() => msg.replace(userinfo, "***"),
+        _ => msg.to_string(),
     }
 }
 

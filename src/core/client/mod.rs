@@ -7,7 +7,7 @@ mod prepare;
 mod send;
 mod target;
 
-pub use config::{user_agent, ClientConfig, Timeouts};
+pub use config::{parse_pem_bundle, user_agent, ClientConfig, Proxy, Timeouts};
 pub use output::{parse_output, OperationOutput};
 pub use prepare::{
     prepare_batch_meter_usage, prepare_meter_usage, prepare_register_usage,
@@ -61,9 +61,9 @@ impl Client {
             config.use_dual_stack,
         )
         .map_err(Error::Endpoint)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.timeouts.connect)
-            .user_agent(user_agent(config.app_id.as_deref()))
+        let http = config
+            .http_builder()
+            .map_err(Error::Transport)?
             .pool_idle_timeout(std::time::Duration::from_secs(50))
             .build()
             .map_err(|e| Error::Transport(format!("cannot build the HTTP client: {e}")))?;

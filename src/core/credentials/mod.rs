@@ -1,16 +1,47 @@
-//! Where a client's credentials come from. Any `ProvideCredentials` implementation fits (static
-//! keys, or a provider chain), so providers stay interchangeable; `Anonymous` sends unsigned
+//! Where a client's credentials come from: static keys, the SDKs' default provider chain, one
+//! profile, a platform's only accepted source (strict mode), or an application's callback.
+//! Every source is cached and refreshed ahead of expiry, and can say which provider supplied
+//! the credentials in use and when they expire, never the keys. `Anonymous` sends unsigned
 //! requests, as QtAws's `AwsAnonymousCredentials` did.
 
+mod cache;
+mod callback;
+mod chain;
+mod http_client;
+
 use std::fmt;
+use std::sync::Arc;
 
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use aws_credential_types::Credentials;
 
+pub use cache::{CredentialsInfo, REFRESH_AHEAD};
+pub use callback::CallbackFn;
+pub use chain::{ChainOptions, Platform, Source};
+pub use http_client::ReqwestHttpClient;
+
+use cache::{BoxFuture, CachedFetch, Fetch, Fetched};
+
 #[derive(Clone)]
 pub enum CredentialsSource {
     Anonymous,
-    Provider(SharedCredentialsProvider),
+    Provider(Provider),
+}
+
+/// A cached credentials provider; clones share the cache.
+#[derive(Clone)]
+pub struct Provider {
+    kind: String,
+    cache: Arc<CachedFetch>,
+}
+
+impl Provider {
+    fn new(kind: impl Into<String>, fetch: impl Fetch + 'static) -> Self {
+        Self {
+            kind: kind.into(),
+            cache: Arc::new(CachedFetch::new(Box::new(fetch))),
+        }
+    }
 }
 
 impl fmt::Debug for CredentialsSource {
@@ -18,9 +49,51 @@ impl fmt::Debug for CredentialsSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CredentialsSource::Anonymous => f.write_str("CredentialsSource::Anonymous"),
-            CredentialsSource::Provider(_) => f.write_str("CredentialsSource::Provider(..)"),
+            CredentialsSource::Provider(p) => write!(f, "CredentialsSource::Provider({})", p.kind),
         }
     }
+}
+
+impl fmt::Debug for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Provider")
+            .field("kind", &self.kind)
+            .field("last", &self.cache.info())
+            .finish()
+    }
+}
+
+/// Any aws-credential-types provider, named for `CredentialsInfo`.
+struct External {
+    name: String,
+    provider: SharedCredentialsProvider,
+}
+
+impl Fetch for External {
+    fn fetch(&self) -> BoxFuture<'_, Result<Fetched, String>> {
+        Box::pin(async move {
+            let credentials = self
+                .provider
+                .provide_credentials()
+                .await
+                .map_err(|e| error_chain(&e))?;
+            Ok(Fetched {
+                credentials,
+                provider: self.name.clone(),
+            })
+        })
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
 }
 
 impl CredentialsSource {
@@ -33,31 +106,78 @@ impl CredentialsSource {
             None,
             "mpmeter-basic",
         );
-        CredentialsSource::Provider(SharedCredentialsProvider::new(creds))
+        Self::from_named_provider("static", creds)
     }
 
     pub fn from_provider(p: impl ProvideCredentials + 'static) -> Self {
-        CredentialsSource::Provider(SharedCredentialsProvider::new(p))
+        Self::from_named_provider("custom", p)
     }
 
-    /// The credentials to sign with now, or None for anonymous requests. The error text
-    /// comes from the provider, which does not put secrets in its errors.
+    pub fn from_named_provider(name: &str, p: impl ProvideCredentials + 'static) -> Self {
+        let fetch = External {
+            name: name.to_string(),
+            provider: SharedCredentialsProvider::new(p),
+        };
+        CredentialsSource::Provider(Provider::new(name, fetch))
+    }
+
+    /// The SDKs' default chain: environment, profile (with assume-role and
+    /// credential_process), web identity, container (ECS/EKS), IMDS. Lazy: nothing is read
+    /// or fetched until credentials are first needed.
+    pub fn default_chain(options: ChainOptions) -> Self {
+        CredentialsSource::Provider(Provider::new(
+            "default-chain",
+            chain::Chain::default_chain(options),
+        ))
+    }
+
+    /// One profile of the shared config files (None: AWS_PROFILE, else "default").
+    pub fn profile(name: Option<&str>, mut options: ChainOptions) -> Self {
+        options.profile = name.map(str::to_string).or(options.profile);
+        CredentialsSource::Provider(Provider::new(
+            "profile",
+            chain::Chain::profile_only(options),
+        ))
+    }
+
+    /// Only the source AWS accepts for metering on `platform`; any failure is an error,
+    /// never a fallback to another source.
+    pub fn for_platform(platform: Platform, options: ChainOptions) -> Self {
+        CredentialsSource::Provider(Provider::new(
+            format!("platform-{}", platform.name()),
+            chain::Chain::for_platform(platform, options),
+        ))
+    }
+
+    /// An application's own secret store, asked through `f` on a blocking thread, one call
+    /// at a time.
+    pub fn callback(f: CallbackFn) -> Self {
+        CredentialsSource::Provider(Provider::new("callback", callback::Callback::new(f)))
+    }
+
+    /// What kind of source this is: "anonymous", "static", "default-chain", "profile",
+    /// "platform-EC2", "callback", ...
+    pub fn kind(&self) -> &str {
+        match self {
+            CredentialsSource::Anonymous => "anonymous",
+            CredentialsSource::Provider(p) => &p.kind,
+        }
+    }
+
+    /// The provider and expiry of the credentials last resolved (None before the first).
+    pub fn info(&self) -> Option<CredentialsInfo> {
+        match self {
+            CredentialsSource::Anonymous => None,
+            CredentialsSource::Provider(p) => p.cache.info(),
+        }
+    }
+
+    /// The credentials to sign with now, or None for anonymous requests. Error texts name
+    /// providers and reasons, never secrets.
     pub async fn resolve(&self) -> Result<Option<Credentials>, String> {
         match self {
             CredentialsSource::Anonymous => Ok(None),
-            CredentialsSource::Provider(p) => {
-                p.provide_credentials().await.map(Some).map_err(|e| {
-                    use std::error::Error as _;
-                    let mut msg = e.to_string();
-                    let mut src = e.source();
-                    while let Some(s) = src {
-                        msg.push_str(": ");
-                        msg.push_str(&s.to_string());
-                        src = s.source();
-                    }
-                    msg
-                })
-            }
+            CredentialsSource::Provider(p) => p.cache.get().await.map(Some),
         }
     }
 }
