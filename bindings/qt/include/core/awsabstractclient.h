@@ -1,0 +1,72 @@
+// QtAws::Core::AwsAbstractClient: region, endpoint and credentials of a service client.
+// Calls go through the C library mpmeter, not through Qt's network stack: a
+// QNetworkAccessManager can be set and read back (for source compatibility) but is
+// never used.
+#ifndef MPM_QT_AWSABSTRACTCLIENT_H
+#define MPM_QT_AWSABSTRACTCLIENT_H
+
+#include "awsregion.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+class QNetworkAccessManager;
+struct mpm_client;
+
+namespace QtAws {
+namespace Core {
+
+class AwsAbstractCredentials;
+class AwsAbstractRequest;
+class AwsAbstractResponse;
+
+class QTAWSCORE_EXPORT AwsAbstractClient : public QObject {
+    Q_OBJECT
+
+public:
+    AwsAbstractClient(QObject * const parent = 0);
+    virtual ~AwsAbstractClient();
+
+    QString apiVersion() const;
+    /// The endpoint set, else the region's (empty for InvalidRegion).
+    QUrl endpoint() const;
+    QString endpointPrefix() const;
+    QNetworkAccessManager * networkAccessManager() const;
+    AwsRegion::Region region() const;
+    /// Starts `request`; the caller owns the response. NULL (with a warning) without
+    /// credentials, without a region or endpoint, or for an invalid request, as QtAws.
+    virtual AwsAbstractResponse * send(const AwsAbstractRequest &request);
+    QString serviceFullName() const;
+    QString serviceName() const;
+
+    /// Not owned: read each time a call starts, and forgotten if deleted.
+    void setCredentials(AwsAbstractCredentials * const credentials);
+    void setEndpoint(const QUrl &endpoint);
+    void setNetworkAccessManager(QNetworkAccessManager * const manager);
+    /// With an endpoint set, the region is the signing region (us-east-1 if invalid).
+    void setRegion(const AwsRegion::Region region);
+
+protected:
+    virtual AwsAbstractCredentials * credentials() const;
+    /// Set by the service's client class, as QtAws's private data was.
+    void setServiceInfo(const QString &apiVersion, const QString &endpointPrefix,
+                        const QString &serviceName, const QString &serviceFullName);
+
+private:
+    Q_DISABLE_COPY(AwsAbstractClient)
+    struct mpm_client * cClient(QString * why);
+    void resetCClient();
+
+    QString m_apiVersion, m_endpointPrefix, m_serviceName, m_serviceFullName;
+    QPointer<AwsAbstractCredentials> m_credentials;
+    QUrl m_endpoint;
+    QNetworkAccessManager * m_manager;   // Never used: see above.
+    AwsRegion::Region m_region;
+    struct mpm_client * m_client;   // Made on first send, dropped when the target changes.
+};
+
+} // namespace Core
+} // namespace QtAws
+
+#endif
