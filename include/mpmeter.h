@@ -241,6 +241,53 @@ typedef uint32_t mpm_region;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
+// The platforms whose metering calls (MeterUsage, RegisterUsage) AWS accepts only with one
+// kind of credentials; taken as uint32_t by `mpm_credentials_new_for_platform`.
+enum mpm_platform
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // EC2: the instance profile role, from IMDS (IMDSv2).
+  MPM_PLATFORM_EC2 = 1,
+  // ECS: the task role, from the container credentials endpoint.
+  MPM_PLATFORM_ECS = 2,
+  // EKS with IAM roles for service accounts: web identity (AWS_WEB_IDENTITY_TOKEN_FILE
+  // and AWS_ROLE_ARN).
+  MPM_PLATFORM_EKS_IRSA = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpm_platform mpm_platform;
+#else
+typedef uint32_t mpm_platform;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// How failed attempts are retried; taken as uint32_t by `mpm_config_set_retry_mode`.
+enum mpm_retry_mode
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  // The SDKs' standard mode: capped exponential backoff with jitter, a retry quota.
+  MPM_RETRY_MODE_STANDARD = 1,
+  // Accepted for compatibility; runs as standard.
+  MPM_RETRY_MODE_LEGACY = 2,
+  // Accepted; runs as standard (no client-side rate limiting).
+  MPM_RETRY_MODE_ADAPTIVE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum mpm_retry_mode mpm_retry_mode;
+#else
+typedef uint32_t mpm_retry_mode;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// One link of the chain; its name is what `CredentialsInfo::provider` reports.
+typedef struct Source Source;
+
 // A BatchMeterUsage request: up to 25 usage records, for SaaS products. Methods:
 // `mpm_batch_meter_usage_request_new`, `_free`, `_set_product_code`,
 // `_add_usage_record`, `_clear_usage_records`, `_usage_record_count`, `_is_valid`. Sent
@@ -256,10 +303,26 @@ typedef struct mpm_batch_meter_usage_request mpm_batch_meter_usage_request;
 // `_set_endpoint`, `_set_region`, `_set_region_name`.
 typedef struct mpm_client mpm_client;
 
+// Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
+// `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
+// `_set_operation_timeout_ms`, `_set_max_attempts`, `_set_retry_mode`, `_set_app_id`,
+// `_set_proxy`, `_add_ca_file`, `_set_use_fips`, `_set_use_dual_stack`, `_describe`,
+// `mpm_config_free`. A client copies the settings when it is made, so a config may be
+// changed or freed afterwards; a config must not be changed from two threads at once.
+typedef struct mpm_config mpm_config;
+
 // Credentials a client signs its requests with. Methods: `mpm_credentials_new_basic`,
-// `mpm_credentials_new_anonymous`, `mpm_credentials_free`. A client keeps its own
-// reference, so a credentials handle may be freed as soon as the client is made.
+// `mpm_credentials_new_anonymous`, `mpm_credentials_new_default_chain`,
+// `mpm_credentials_new_profile`, `mpm_credentials_new_for_platform`,
+// `mpm_credentials_new_callback`, `mpm_credentials_resolve`,
+// `mpm_credentials_provider_name`, `mpm_credentials_expiration`, `mpm_credentials_free`.
+// A client keeps its own reference, so a credentials handle may be freed as soon as the
+// client is made; the client and the handle share one cache of resolved credentials.
 typedef struct mpm_credentials mpm_credentials;
+
+// Where a credentials callback writes what it fetched. Only valid during the callback
+// call that received it; set with `mpm_credentials_out_set` or `mpm_credentials_out_fail`.
+typedef struct mpm_credentials_out mpm_credentials_out;
 
 // A MeterUsage request: one usage quantity of one dimension for one hour. Required:
 // ProductCode, Timestamp, UsageDimension. Methods: `mpm_meter_usage_request_new`,
@@ -311,8 +374,18 @@ typedef struct mpm_usage_record mpm_usage_record;
 // `mpm_usage_record_result_status`, `_status_name`, `_metering_record_id`, `_usage_record`.
 typedef struct mpm_usage_record_result mpm_usage_record_result;
 
+// A credentials callback: fetch credentials from the application's store and write them
+// with `mpm_credentials_out_set`, then return 0; on failure call
+// `mpm_credentials_out_fail` (optional) and return nonzero. `out` is borrowed for the call.
+typedef int32_t (*mpm_credentials_callback)(void *userdata, mpm_credentials_out *out);
+
+// Frees a callback's userdata when the last client or handle using it is gone.
+typedef void (*mpm_userdata_free_callback)(void *userdata);
+
 // Called once when a response finishes, with the response and the caller's `userdata`.
 typedef void (*mpm_response_callback)(const mpm_response *response, void *userdata);
+
+
 
 
 
@@ -385,6 +458,97 @@ mpm_result mpm_client_set_region(mpm_client *client, uint32_t region);
 // Sets the region by name (copied), as `mpm_client_set_region`.
 mpm_result mpm_client_set_region_name(mpm_client *client, const char *region);
 
+// Makes a client from `config` (NULL: `mpm_config_new`'s defaults). `region` (copied; NULL:
+// the config's region from the environment, else "us-east-1" when an endpoint is known)
+// and `endpoint_url` (copied; NULL: the config's endpoint from the environment, else the
+// region's). `credentials` is referenced as in `mpm_client_new`; NULL means the default
+// chain (`mpm_credentials_new_default_chain`). The config is copied. Makes no network
+// call. The returned pointer must be freed with `mpm_client_free`; NULL on error (see the
+// last error).
+mpm_client *mpm_client_new_with_config(const char *region,
+                                       const char *endpoint_url,
+                                       const mpm_credentials *credentials,
+                                       const mpm_config *config);
+
+// Makes a client entirely from the environment, as an AWS SDK would: the settings of
+// `mpm_config_new_from_environment` (region, endpoint, FIPS, dual-stack, app id, retries,
+// CA bundle) and the default credential chain for the selected profile. Reads files, makes
+// no network call (credentials are fetched at the first call). The returned pointer must
+// be freed with `mpm_client_free`; NULL on error, e.g. no region configured (see the last
+// error).
+mpm_client *mpm_client_new_from_environment(void);
+
+// Copies where the client's credentials come from into `buf` snprintf-style (as
+// `mpm_client_endpoint`) and returns the full length: the kind of source ("static",
+// "default-chain", "profile", "platform-EC2", "callback", "anonymous"), then, once
+// credentials were resolved, "/" and the provider that supplied them, e.g.
+// "default-chain/web-identity". Never exposes a key. Returns 0 for a NULL client.
+size_t mpm_client_credentials_source(const mpm_client *client, char *buf, size_t len);
+
+// Default settings: connect 3.1 s, attempt 30 s, operation 120 s, 3 attempts (standard
+// mode), proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, built-in CA roots, no app id. The
+// returned pointer must be freed with `mpm_config_free`.
+mpm_config *mpm_config_new(void);
+
+// Settings as the AWS SDKs read them from the environment and the shared config files of
+// the selected profile (AWS_PROFILE): region (AWS_REGION, AWS_DEFAULT_REGION, `region`),
+// endpoint (AWS_ENDPOINT_URL_MARKETPLACE_METERING, AWS_ENDPOINT_URL, the profile's
+// `services` section and `endpoint_url`, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), FIPS
+// and dual-stack (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT), app id
+// (AWS_SDK_UA_APP_ID), AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and AWS_CA_BUNDLE; the rest as
+// `mpm_config_new`. Reads files, makes no network call. The returned pointer must be freed
+// with `mpm_config_free`; NULL when a value is invalid (the last error names it and where
+// it came from).
+mpm_config *mpm_config_new_from_environment(void);
+
+// Frees a config; clients made with it keep their copy. NULL is a no-op.
+void mpm_config_free(mpm_config *config);
+
+// Sets the time allowed to open a connection (TCP and TLS), in milliseconds (1 or more).
+mpm_result mpm_config_set_connect_timeout_ms(mpm_config *config, uint32_t ms);
+
+// Sets the time allowed for one attempt, from sending to the last byte of the answer, in
+// milliseconds (1 or more).
+mpm_result mpm_config_set_attempt_timeout_ms(mpm_config *config, uint32_t ms);
+
+// Sets the time allowed for a whole operation, retries, backoff and credentials included,
+// in milliseconds (1 or more).
+mpm_result mpm_config_set_operation_timeout_ms(mpm_config *config, uint32_t ms);
+
+// Sets the attempts per operation, the first included (1 turns retries off; at most 20).
+mpm_result mpm_config_set_max_attempts(mpm_config *config, uint32_t attempts);
+
+// Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Every mode runs as
+// standard in this version; an unknown value is MPM_ERR_UNKNOWN_ENUM.
+mpm_result mpm_config_set_retry_mode(mpm_config *config, uint32_t mode);
+
+// Sets the application id sent in the user agent as `app/<id>` beside `mpmeter/<version>`
+// (copied; at most 50 characters, no spaces; NULL or "" removes it).
+mpm_result mpm_config_set_app_id(mpm_config *config, const char *app_id);
+
+// Sets the proxy (strings copied): `url` NULL goes back to the default (HTTPS_PROXY,
+// HTTP_PROXY, ALL_PROXY and NO_PROXY from the environment); "" means no proxy at all;
+// otherwise an http:// or https:// proxy URL (may carry user:password, never shown in
+// errors), bypassed for the hosts listed in `no_proxy` (NO_PROXY syntax; NULL for none).
+mpm_result mpm_config_set_proxy(mpm_config *config, const char *url, const char *no_proxy);
+
+// Trusts the CA certificates of a PEM file besides the built-in roots (for a TLS-inspecting
+// proxy or a private endpoint). `path` is copied and the file read now; an unreadable file
+// or one without a certificate is an error and changes nothing.
+mpm_result mpm_config_add_ca_file(mpm_config *config, const char *path);
+
+// Uses FIPS endpoints for regions (not for an explicit endpoint).
+mpm_result mpm_config_set_use_fips(mpm_config *config, bool on);
+
+// Uses dual-stack (IPv4 and IPv6) endpoints for regions (not for an explicit endpoint).
+mpm_result mpm_config_set_use_dual_stack(mpm_config *config, bool on);
+
+// Copies a readable summary of the settings read from the environment, one line per value
+// with where it came from ("region: eu-west-1 (from environment variable AWS_REGION)"),
+// into `buf` snprintf-style (as `mpm_client_endpoint`). "" for a config made with
+// `mpm_config_new`; 0 for a NULL config.
+size_t mpm_config_describe(const mpm_config *config, char *buf, size_t len);
+
 // Static credentials: an access key id, a secret key and, for temporary credentials, a
 // session token (NULL or "" for none; sent as X-Amz-Security-Token). The strings are copied.
 // Returns NULL on a NULL, empty or non-UTF-8 key (see the last error). The returned pointer
@@ -400,6 +564,79 @@ mpm_credentials *mpm_credentials_new_anonymous(void);
 // Frees credentials made by an `mpm_credentials_new_*` function; clients made with them keep
 // working. NULL is a no-op.
 void mpm_credentials_free(mpm_credentials *credentials);
+
+// The SDKs' default credential provider chain, tried in this order: environment variables
+// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the shared config and
+// credentials files (AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), with
+// role_arn/source_profile assume-role and credential_process; web identity
+// (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, EKS IRSA); ECS/EKS container credentials
+// (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, token or token file read on each
+// fetch); IMDSv2 on EC2 (1 s timeouts, AWS_METADATA_SERVICE_TIMEOUT and
+// AWS_METADATA_SERVICE_NUM_ATTEMPTS change them). Nothing is read or fetched until
+// credentials are first needed; they are cached and fetched again 5 minutes before they
+// expire. When no provider has credentials, the error names each one and why it was
+// skipped. The returned pointer must be freed with `mpm_credentials_free`.
+mpm_credentials *mpm_credentials_new_default_chain(void);
+
+// Credentials from one profile of the shared config and credentials files: static keys,
+// assume-role (role_arn with source_profile or credential_source), web identity or
+// credential_process. `name` (copied) is the profile; NULL means AWS_PROFILE, else
+// "default". The files are read when credentials are first needed, not now. The returned
+// pointer must be freed with `mpm_credentials_free`; NULL on non-UTF-8 `name`.
+mpm_credentials *mpm_credentials_new_profile(const char *name);
+
+// Strict platform mode: only the credential source AWS supports for metering on
+// `platform` (an `mpm_platform` value taken as uint32_t) is used: IMDS on EC2, the task
+// role on ECS, web identity on EKS IRSA. If it gives no credentials, calls fail with
+// MPM_ERR_CREDENTIALS and a message saying so; environment keys, profiles and node roles
+// are never used instead. The returned pointer must be freed with `mpm_credentials_free`;
+// NULL on an unknown platform.
+mpm_credentials *mpm_credentials_new_for_platform(uint32_t platform);
+
+// Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
+// `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
+// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL,
+// empty or non-UTF-8 key.
+mpm_result mpm_credentials_out_set(mpm_credentials_out *out,
+                                   const char *access_key_id,
+                                   const char *secret_key,
+                                   const char *session_token,
+                                   int64_t expiration);
+
+// Reports why a callback has no credentials (`message` is copied; NULL for none). The
+// message reaches the failed call's error message, so it must not contain a secret.
+mpm_result mpm_credentials_out_fail(mpm_credentials_out *out, const char *message);
+
+// Credentials from the application's own store through `callback`, which is called with
+// `userdata` when credentials are first needed and again ahead of their expiration. It is
+// called on a library thread (never the caller's, never a runtime worker), one call at a
+// time, even when several clients share the handle; it may block. `userdata` must be usable
+// from any thread; `free_userdata` (may be NULL) is called once with it when the last
+// client and handle using it are freed. The returned pointer must be freed with
+// `mpm_credentials_free`; NULL for a NULL callback.
+mpm_credentials *mpm_credentials_new_callback(mpm_credentials_callback callback,
+                                              void *userdata,
+                                              mpm_userdata_free_callback free_userdata);
+
+// Resolves credentials now (fetching them unless cached ones are still fresh), waiting at
+// most `timeout_ms` (-1: no limit): a start-up check that the environment provides
+// credentials, and what `mpm_credentials_provider_name` and `mpm_credentials_expiration`
+// report on. Returns MPM_OK, MPM_ERR_CREDENTIALS with every provider tried and why in the
+// last error (never a secret), MPM_ERR_WAIT_TIMEOUT, or MPM_ERR_WOULD_DEADLOCK on a library
+// thread. Anonymous credentials resolve at once.
+mpm_result mpm_credentials_resolve(const mpm_credentials *credentials, int32_t timeout_ms);
+
+// Copies the name of the provider that supplied the credentials in use into `buf`
+// snprintf-style (as `mpm_client_endpoint`) and returns its full length: "environment",
+// "profile", "web-identity", "container", "imds", "static", "callback", or "" when none
+// was resolved yet (see `mpm_credentials_resolve`) or for anonymous credentials. Never
+// exposes a key. Returns 0 for a NULL handle.
+size_t mpm_credentials_provider_name(const mpm_credentials *credentials, char *buf, size_t len);
+
+// Writes when the credentials in use expire (Unix seconds) to `*out` and returns MPM_OK;
+// MPM_ERR_NOT_SET when they do not expire (static keys), MPM_ERR_NOT_FINISHED when none
+// were resolved yet. `*out` is written only on success.
+mpm_result mpm_credentials_expiration(const mpm_credentials *credentials, int64_t *out);
 
 // The code of the last error on this thread, `MPM_OK` if the last call succeeded.
 mpm_result mpm_last_error_code(void);

@@ -292,6 +292,35 @@ impl EnvSettings {
         Ok(s)
     }
 
+    /// Puts the client settings found here into `cfg` (app id, FIPS, dual-stack, max
+    /// attempts, CA bundle, which is read now).
+    pub fn apply_to(&self, cfg: &mut crate::core::client::ClientConfig) -> Result<(), String> {
+        if let Some(v) = &self.app_id {
+            cfg.app_id = Some(v.value.clone());
+        }
+        if let Some(v) = &self.use_fips {
+            cfg.use_fips = v.value;
+        }
+        if let Some(v) = &self.use_dual_stack {
+            cfg.use_dual_stack = v.value;
+        }
+        if let Some(v) = &self.max_attempts {
+            cfg.retry.max_attempts = v.value;
+        }
+        if let Some(v) = &self.ca_bundle {
+            let pem = std::fs::read(&v.value).map_err(|e| {
+                format!(
+                    "cannot read the CA bundle {} (from {}): {e}",
+                    v.value, v.source
+                )
+            })?;
+            crate::core::client::parse_pem_bundle(&pem)
+                .map_err(|e| format!("{e} ({} from {})", v.value, v.source))?;
+            cfg.extra_root_pems.push(pem);
+        }
+        Ok(())
+    }
+
     /// One line per value and its source, for logs and `mpm_config_describe`.
     pub fn describe(&self) -> String {
         let mut lines = vec![format!("profile: {}", self.profile)];

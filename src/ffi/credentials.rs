@@ -1,17 +1,26 @@
 //! `mpm_credentials`: who a client signs as (QtAws's `AwsBasicCredentials` and
-//! `AwsAnonymousCredentials`).
+//! `AwsAnonymousCredentials`), the SDKs' default provider chain, one profile, a platform's
+//! strict source, an application callback, and which provider supplied the keys in use.
 
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void};
+use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
 
-use super::error::{to_ptr, FfiResult};
-use super::handle::{free_boxed, impl_castable, to_boxed_ptr};
+use aws_credential_types::Credentials;
+
+use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
+use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
-use super::strings::{optional_str, required_str};
-use crate::core::credentials::CredentialsSource;
+use super::strings::{copy_to_buffer, optional_str, required_str};
+use crate::core::credentials::{ChainOptions, CredentialsSource, Platform};
 
 /// Credentials a client signs its requests with. Methods: `mpm_credentials_new_basic`,
-/// `mpm_credentials_new_anonymous`, `mpm_credentials_free`. A client keeps its own
-/// reference, so a credentials handle may be freed as soon as the client is made.
+/// `mpm_credentials_new_anonymous`, `mpm_credentials_new_default_chain`,
+/// `mpm_credentials_new_profile`, `mpm_credentials_new_for_platform`,
+/// `mpm_credentials_new_callback`, `mpm_credentials_resolve`,
+/// `mpm_credentials_provider_name`, `mpm_credentials_expiration`, `mpm_credentials_free`.
+/// A client keeps its own reference, so a credentials handle may be freed as soon as the
+/// client is made; the client and the handle share one cache of resolved credentials.
 #[allow(non_camel_case_types)]
 pub struct mpm_credentials {
     _private: [u8; 0],
@@ -65,4 +74,341 @@ pub extern "C" fn mpm_credentials_new_anonymous() -> *mut mpm_credentials {
 #[no_mangle]
 pub extern "C" fn mpm_credentials_free(credentials: *mut mpm_credentials) {
     ffi_boundary! { free_boxed(credentials) }
+}
+
+/// The platforms whose metering calls (MeterUsage, RegisterUsage) AWS accepts only with one
+/// kind of credentials; taken as uint32_t by `mpm_credentials_new_for_platform`.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum mpm_platform {
+    /// EC2: the instance profile role, from IMDS (IMDSv2).
+    MPM_PLATFORM_EC2 = 1,
+    /// ECS: the task role, from the container credentials endpoint.
+    MPM_PLATFORM_ECS = 2,
+    /// EKS with IAM roles for service accounts: web identity (AWS_WEB_IDENTITY_TOKEN_FILE
+    /// and AWS_ROLE_ARN).
+    MPM_PLATFORM_EKS_IRSA = 3,
+}
+
+fn platform_from_u32(p: u32) -> FfiResult<Platform> {
+    match p {
+        1 => Ok(Platform::Ec2),
+        2 => Ok(Platform::Ecs),
+        3 => Ok(Platform::EksIrsa),
+        _ => Err(FfiError::new(
+            mpm_result::MPM_ERR_UNKNOWN_ENUM,
+            format!("platform {p} is not an mpm_platform value"),
+        )),
+    }
+}
+
+/// The SDKs' default credential provider chain, tried in this order: environment variables
+/// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); the shared config and
+/// credentials files (AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE), with
+/// role_arn/source_profile assume-role and credential_process; web identity
+/// (AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN, EKS IRSA); ECS/EKS container credentials
+/// (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, token or token file read on each
+/// fetch); IMDSv2 on EC2 (1 s timeouts, AWS_METADATA_SERVICE_TIMEOUT and
+/// AWS_METADATA_SERVICE_NUM_ATTEMPTS change them). Nothing is read or fetched until
+/// credentials are first needed; they are cached and fetched again 5 minutes before they
+/// expire. When no provider has credentials, the error names each one and why it was
+/// skipped. The returned pointer must be freed with `mpm_credentials_free`.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_new_default_chain() -> *mut mpm_credentials {
+    ffi_boundary! {
+        to_boxed_ptr::<mpm_credentials>(CredentialsSource::default_chain(ChainOptions::default()))
+    }
+}
+
+/// Credentials from one profile of the shared config and credentials files: static keys,
+/// assume-role (role_arn with source_profile or credential_source), web identity or
+/// credential_process. `name` (copied) is the profile; NULL means AWS_PROFILE, else
+/// "default". The files are read when credentials are first needed, not now. The returned
+/// pointer must be freed with `mpm_credentials_free`; NULL on non-UTF-8 `name`.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_new_profile(name: *const c_char) -> *mut mpm_credentials {
+    ffi_boundary! {
+        to_ptr(optional_str(name, "name").map(|n| {
+            to_boxed_ptr::<mpm_credentials>(CredentialsSource::profile(
+                n.as_deref(),
+                ChainOptions::default(),
+            ))
+        }))
+    }
+}
+
+/// Strict platform mode: only the credential source AWS supports for metering on
+/// `platform` (an `mpm_platform` value taken as uint32_t) is used: IMDS on EC2, the task
+/// role on ECS, web identity on EKS IRSA. If it gives no credentials, calls fail with
+/// MPM_ERR_CREDENTIALS and a message saying so; environment keys, profiles and node roles
+/// are never used instead. The returned pointer must be freed with `mpm_credentials_free`;
+/// NULL on an unknown platform.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_new_for_platform(platform: u32) -> *mut mpm_credentials {
+    ffi_boundary! {
+        to_ptr(platform_from_u32(platform).map(|p| {
+            to_boxed_ptr::<mpm_credentials>(CredentialsSource::for_platform(p, ChainOptions::default()))
+        }))
+    }
+}
+
+/// Where a credentials callback writes what it fetched. Only valid during the callback
+/// call that received it; set with `mpm_credentials_out_set` or `mpm_credentials_out_fail`.
+#[allow(non_camel_case_types)]
+pub struct mpm_credentials_out {
+    _private: [u8; 0],
+}
+
+/// What a callback wrote.
+#[derive(Default)]
+pub struct CallbackOut {
+    credentials: Option<Credentials>,
+    error: Option<String>,
+}
+
+impl_castable!(mpm_credentials_out => CallbackOut);
+
+/// Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
+/// `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
+/// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL,
+/// empty or non-UTF-8 key.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_out_set(
+    out: *mut mpm_credentials_out,
+    access_key_id: *const c_char,
+    secret_key: *const c_char,
+    session_token: *const c_char,
+    expiration: i64,
+) -> mpm_result {
+    ffi_boundary! {
+        to_code((|| {
+            let o = try_mut(out, "out")?;
+            let akid = non_empty(required_str(access_key_id, "access_key_id")?, "access_key_id")?;
+            let secret = non_empty(required_str(secret_key, "secret_key")?, "secret_key")?;
+            let token = optional_str(session_token, "session_token")?.filter(|t| !t.is_empty());
+            let expiry = match expiration {
+                0 => None,
+                s if s > 0 => Some(UNIX_EPOCH + Duration::from_secs(s as u64)),
+                s => return Err(FfiError::new(
+                    mpm_result::MPM_ERR_INVALID_ARGUMENT,
+                    format!("expiration must be 0 or Unix seconds (got {s})"),
+                )),
+            };
+            o.credentials = Some(Credentials::new(akid, secret, token, expiry, "callback"));
+            Ok(())
+        })())
+    }
+}
+
+/// Reports why a callback has no credentials (`message` is copied; NULL for none). The
+/// message reaches the failed call's error message, so it must not contain a secret.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_out_fail(
+    out: *mut mpm_credentials_out,
+    message: *const c_char,
+) -> mpm_result {
+    ffi_boundary! {
+        to_code((|| {
+            let o = try_mut(out, "out")?;
+            o.error = Some(optional_str(message, "message")?.unwrap_or_default());
+            Ok(())
+        })())
+    }
+}
+
+fn non_empty(v: String, name: &str) -> FfiResult<String> {
+    if v.is_empty() {
+        Err(FfiError::new(
+            mpm_result::MPM_ERR_INVALID_ARGUMENT,
+            format!("{name} must not be empty"),
+        ))
+    } else {
+        Ok(v)
+    }
+}
+
+/// A credentials callback: fetch credentials from the application's store and write them
+/// with `mpm_credentials_out_set`, then return 0; on failure call
+/// `mpm_credentials_out_fail` (optional) and return nonzero. `out` is borrowed for the call.
+#[allow(non_camel_case_types)]
+pub type mpm_credentials_callback =
+    Option<extern "C" fn(userdata: *mut c_void, out: *mut mpm_credentials_out) -> i32>;
+
+/// Frees a callback's userdata when the last client or handle using it is gone.
+#[allow(non_camel_case_types)]
+pub type mpm_userdata_free_callback = Option<extern "C" fn(userdata: *mut c_void)>;
+
+struct UserData {
+    ptr: *mut c_void,
+    free: mpm_userdata_free_callback,
+}
+
+// SAFETY: the C contract of mpm_credentials_new_callback: userdata may be used from any
+// thread, and the library serializes the calls.
+unsafe impl Send for UserData {}
+unsafe impl Sync for UserData {}
+
+impl Drop for UserData {
+    fn drop(&mut self) {
+        if let Some(f) = self.free {
+            let _ = std::panic::catch_unwind(|| f(self.ptr));
+        }
+    }
+}
+
+fn call_back(
+    cb: extern "C" fn(*mut c_void, *mut mpm_credentials_out) -> i32,
+    ud: &UserData,
+) -> Result<Credentials, String> {
+    let mut out = CallbackOut::default();
+    let ptr: *mut mpm_credentials_out = (&mut out as *mut CallbackOut).cast();
+    let rc = cb(ud.ptr, ptr);
+    match (rc, out.credentials, out.error) {
+        (0, Some(c), _) => Ok(c),
+        (0, None, _) => Err("the credentials callback returned 0 without calling \
+                             mpm_credentials_out_set"
+            .into()),
+        (rc, _, Some(m)) if !m.is_empty() => {
+            Err(format!("the credentials callback failed ({rc}): {m}"))
+        }
+        (rc, _, _) => Err(format!("the credentials callback failed ({rc})")),
+    }
+}
+
+/// Credentials from the application's own store through `callback`, which is called with
+/// `userdata` when credentials are first needed and again ahead of their expiration. It is
+/// called on a library thread (never the caller's, never a runtime worker), one call at a
+/// time, even when several clients share the handle; it may block. `userdata` must be usable
+/// from any thread; `free_userdata` (may be NULL) is called once with it when the last
+/// client and handle using it are freed. The returned pointer must be freed with
+/// `mpm_credentials_free`; NULL for a NULL callback.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_new_callback(
+    callback: mpm_credentials_callback,
+    userdata: *mut c_void,
+    free_userdata: mpm_userdata_free_callback,
+) -> *mut mpm_credentials {
+    ffi_boundary! {
+        let ud = UserData { ptr: userdata, free: free_userdata };
+        match callback {
+            None => to_ptr::<mpm_credentials>(Err(FfiError::new(
+                mpm_result::MPM_ERR_NULL_ARGUMENT,
+                "callback must not be NULL",
+            ))),
+            Some(cb) => {
+                let ud = Arc::new(ud);
+                let f = move || call_back(cb, &ud);
+                to_boxed_ptr::<mpm_credentials>(CredentialsSource::callback(Arc::new(f)))
+            }
+        }
+    }
+}
+
+/// Resolves credentials now (fetching them unless cached ones are still fresh), waiting at
+/// most `timeout_ms` (-1: no limit): a start-up check that the environment provides
+/// credentials, and what `mpm_credentials_provider_name` and `mpm_credentials_expiration`
+/// report on. Returns MPM_OK, MPM_ERR_CREDENTIALS with every provider tried and why in the
+/// last error (never a secret), MPM_ERR_WAIT_TIMEOUT, or MPM_ERR_WOULD_DEADLOCK on a library
+/// thread. Anonymous credentials resolve at once.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_resolve(
+    credentials: *const mpm_credentials,
+    timeout_ms: i32,
+) -> mpm_result {
+    ffi_boundary! {
+        to_code((|| {
+            let source = try_ref(credentials, "credentials")?.clone();
+            resolve_blocking(source, timeout_ms)
+        })())
+    }
+}
+
+pub(crate) fn resolve_blocking(source: CredentialsSource, timeout_ms: i32) -> FfiResult<()> {
+    if timeout_ms < -1 {
+        return Err(FfiError::new(
+            mpm_result::MPM_ERR_INVALID_ARGUMENT,
+            format!("timeout_ms must be -1 or more (got {timeout_ms})"),
+        ));
+    }
+    if crate::core::runtime::on_worker_thread() || tokio::runtime::Handle::try_current().is_ok() {
+        return Err(FfiError::new(
+            mpm_result::MPM_ERR_WOULD_DEADLOCK,
+            "mpm_credentials_resolve cannot wait on a library thread (a callback)",
+        ));
+    }
+    let rt =
+        crate::core::runtime::get().map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    rt.spawn(async move {
+        crate::core::runtime::mark_worker();
+        let _ = tx.send(source.resolve().await.map(|_| ()));
+    });
+    let got = if timeout_ms < 0 {
+        rx.recv().map_err(|_| None)
+    } else {
+        rx.recv_timeout(Duration::from_millis(timeout_ms as u64))
+            .map_err(Some)
+    };
+    match got {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(m)) => Err(FfiError::new(mpm_result::MPM_ERR_CREDENTIALS, m)),
+        Err(Some(std::sync::mpsc::RecvTimeoutError::Timeout)) => Err(FfiError::new(
+            mpm_result::MPM_ERR_WAIT_TIMEOUT,
+            format!("no credentials within {timeout_ms} ms; the fetch goes on in the background"),
+        )),
+        Err(_) => Err(FfiError::new(
+            mpm_result::MPM_ERR_RUNTIME,
+            "the resolve task was lost",
+        )),
+    }
+}
+
+/// Copies the name of the provider that supplied the credentials in use into `buf`
+/// snprintf-style (as `mpm_client_endpoint`) and returns its full length: "environment",
+/// "profile", "web-identity", "container", "imds", "static", "callback", or "" when none
+/// was resolved yet (see `mpm_credentials_resolve`) or for anonymous credentials. Never
+/// exposes a key. Returns 0 for a NULL handle.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_provider_name(
+    credentials: *const mpm_credentials,
+    buf: *mut c_char,
+    len: usize,
+) -> usize {
+    ffi_boundary! {
+        match try_ref(credentials, "credentials") {
+            Ok(c) => copy_to_buffer(&c.info().map(|i| i.provider).unwrap_or_default(), buf, len),
+            Err(e) => { e.record(); 0 }
+        }
+    }
+}
+
+/// Writes when the credentials in use expire (Unix seconds) to `*out` and returns MPM_OK;
+/// MPM_ERR_NOT_SET when they do not expire (static keys), MPM_ERR_NOT_FINISHED when none
+/// were resolved yet. `*out` is written only on success.
+#[no_mangle]
+pub extern "C" fn mpm_credentials_expiration(
+    credentials: *const mpm_credentials,
+    out: *mut i64,
+) -> mpm_result {
+    ffi_boundary! {
+        to_code((|| {
+            let c = try_ref(credentials, "credentials")?;
+            if out.is_null() {
+                return Err(FfiError::new(mpm_result::MPM_ERR_NULL_ARGUMENT, "out must not be NULL"));
+            }
+            let info = c.info().ok_or_else(|| FfiError::new(
+                mpm_result::MPM_ERR_NOT_FINISHED,
+                "no credentials were resolved yet (call mpm_credentials_resolve or make a call)",
+            ))?;
+            let exp = info.expiry.ok_or_else(|| FfiError::new(
+                mpm_result::MPM_ERR_NOT_SET,
+                format!("the credentials from {} do not expire", info.provider),
+            ))?;
+            let secs = exp.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
+            // SAFETY: C passes a pointer to an int64_t it owns (checked non-NULL above).
+            unsafe { *out = secs };
+            Ok(())
+        })())
+    }
 }

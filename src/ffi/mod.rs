@@ -2,6 +2,8 @@
 //! `crate::core`. No business logic lives here.
 
 pub mod client;
+pub mod client_env;
+pub mod config;
 pub mod credentials;
 pub mod error;
 pub(crate) mod handle;

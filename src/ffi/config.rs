@@ -1,0 +1,265 @@
+//! `mpm_config`: how a client talks to the service (what QNetworkAccessManager settings gave
+//! Qt users): timeouts, retries, proxy, extra CA certificates, user agent app id, and the
+//! settings read from the environment and shared config files. Wraps the core `ClientConfig`.
+
+use std::ffi::c_char;
+use std::time::Duration;
+
+use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
+use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
+use super::panic::ffi_boundary;
+use super::strings::{copy_to_buffer, optional_str, required_str};
+use crate::core::client::{parse_pem_bundle, ClientConfig, Proxy};
+use crate::core::env_config::EnvSettings;
+
+/// Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
+/// `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
+/// `_set_operation_timeout_ms`, `_set_max_attempts`, `_set_retry_mode`, `_set_app_id`,
+/// `_set_proxy`, `_add_ca_file`, `_set_use_fips`, `_set_use_dual_stack`, `_describe`,
+/// `mpm_config_free`. A client copies the settings when it is made, so a config may be
+/// changed or freed afterwards; a config must not be changed from two threads at once.
+#[allow(non_camel_case_types)]
+pub struct mpm_config {
+    _private: [u8; 0],
+}
+
+/// The core settings and, for a config read from the environment, where each came from
+/// (the region and endpoint a client takes when it is given none).
+#[derive(Debug, Clone, Default)]
+pub struct ConfigHandle {
+    pub config: ClientConfig,
+    pub environment: Option<EnvSettings>,
+}
+
+impl_castable!(mpm_config => ConfigHandle);
+
+/// How failed attempts are retried; taken as uint32_t by `mpm_config_set_retry_mode`.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum mpm_retry_mode {
+    /// The SDKs' standard mode: capped exponential backoff with jitter, a retry quota.
+    MPM_RETRY_MODE_STANDARD = 1,
+    /// Accepted for compatibility; runs as standard.
+    MPM_RETRY_MODE_LEGACY = 2,
+    /// Accepted; runs as standard (no client-side rate limiting).
+    MPM_RETRY_MODE_ADAPTIVE = 3,
+}
+
+fn invalid(msg: impl Into<String>) -> FfiError {
+    FfiError::new(mpm_result::MPM_ERR_INVALID_ARGUMENT, msg)
+}
+
+/// Default settings: connect 3.1 s, attempt 30 s, operation 120 s, 3 attempts (standard
+/// mode), proxy from HTTPS_PROXY/HTTP_PROXY/NO_PROXY, built-in CA roots, no app id. The
+/// returned pointer must be freed with `mpm_config_free`.
+#[no_mangle]
+pub extern "C" fn mpm_config_new() -> *mut mpm_config {
+    ffi_boundary! { to_boxed_ptr::<mpm_config>(ConfigHandle::default()) }
+}
+
+pub(crate) fn config_from_environment() -> FfiResult<ConfigHandle> {
+    let settings = EnvSettings::load(None).map_err(invalid)?;
+    let mut config = ClientConfig::default();
+    settings.apply_to(&mut config).map_err(invalid)?;
+    Ok(ConfigHandle {
+        config,
+        environment: Some(settings),
+    })
+}
+
+/// Settings as the AWS SDKs read them from the environment and the shared config files of
+/// the selected profile (AWS_PROFILE): region (AWS_REGION, AWS_DEFAULT_REGION, `region`),
+/// endpoint (AWS_ENDPOINT_URL_MARKETPLACE_METERING, AWS_ENDPOINT_URL, the profile's
+/// `services` section and `endpoint_url`, unless AWS_IGNORE_CONFIGURED_ENDPOINT_URLS), FIPS
+/// and dual-stack (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT), app id
+/// (AWS_SDK_UA_APP_ID), AWS_MAX_ATTEMPTS, AWS_RETRY_MODE and AWS_CA_BUNDLE; the rest as
+/// `mpm_config_new`. Reads files, makes no network call. The returned pointer must be freed
+/// with `mpm_config_free`; NULL when a value is invalid (the last error names it and where
+/// it came from).
+#[no_mangle]
+pub extern "C" fn mpm_config_new_from_environment() -> *mut mpm_config {
+    ffi_boundary! { to_ptr(config_from_environment().map(to_boxed_ptr::<mpm_config>)) }
+}
+
+/// Frees a config; clients made with it keep their copy. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn mpm_config_free(config: *mut mpm_config) {
+    ffi_boundary! { free_boxed(config) }
+}
+
+fn set(config: *mut mpm_config, f: impl FnOnce(&mut ConfigHandle) -> FfiResult<()>) -> mpm_result {
+    to_code(try_mut(config, "config").and_then(f))
+}
+
+fn millis(ms: u32, what: &str) -> FfiResult<Duration> {
+    if ms == 0 {
+        return Err(invalid(format!("{what} must be at least 1 ms")));
+    }
+    Ok(Duration::from_millis(u64::from(ms)))
+}
+
+/// Sets the time allowed to open a connection (TCP and TLS), in milliseconds (1 or more).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_connect_timeout_ms(
+    config: *mut mpm_config,
+    ms: u32,
+) -> mpm_result {
+    ffi_boundary! { set(config, |c| { c.config.timeouts.connect = millis(ms, "the connect timeout")?; Ok(()) }) }
+}
+
+/// Sets the time allowed for one attempt, from sending to the last byte of the answer, in
+/// milliseconds (1 or more).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_attempt_timeout_ms(
+    config: *mut mpm_config,
+    ms: u32,
+) -> mpm_result {
+    ffi_boundary! { set(config, |c| { c.config.timeouts.attempt = millis(ms, "the attempt timeout")?; Ok(()) }) }
+}
+
+/// Sets the time allowed for a whole operation, retries, backoff and credentials included,
+/// in milliseconds (1 or more).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_operation_timeout_ms(
+    config: *mut mpm_config,
+    ms: u32,
+) -> mpm_result {
+    ffi_boundary! { set(config, |c| { c.config.timeouts.operation = millis(ms, "the operation timeout")?; Ok(()) }) }
+}
+
+/// Sets the attempts per operation, the first included (1 turns retries off; at most 20).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_max_attempts(
+    config: *mut mpm_config,
+    attempts: u32,
+) -> mpm_result {
+    ffi_boundary! {
+        set(config, |c| {
+            if !(1..=20).contains(&attempts) {
+                return Err(invalid(format!("max attempts must be 1 to 20 (got {attempts})")));
+            }
+            c.config.retry.max_attempts = attempts;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Every mode runs as
+/// standard in this version; an unknown value is MPM_ERR_UNKNOWN_ENUM.
+#[no_mangle]
+pub extern "C" fn mpm_config_set_retry_mode(config: *mut mpm_config, mode: u32) -> mpm_result {
+    ffi_boundary! {
+        set(config, |_| match mode {
+            1..=3 => Ok(()),
+            _ => Err(FfiError::new(
+                mpm_result::MPM_ERR_UNKNOWN_ENUM,
+                format!("retry mode {mode} is not an mpm_retry_mode value"),
+            )),
+        })
+    }
+}
+
+/// Sets the application id sent in the user agent as `app/<id>` beside `mpmeter/<version>`
+/// (copied; at most 50 characters, no spaces; NULL or "" removes it).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_app_id(
+    config: *mut mpm_config,
+    app_id: *const c_char,
+) -> mpm_result {
+    ffi_boundary! {
+        set(config, |c| {
+            let id = optional_str(app_id, "app_id")?.filter(|s| !s.is_empty());
+            if let Some(id) = &id {
+                if id.chars().count() > 50 || id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
+                    return Err(invalid("app_id must be at most 50 characters without spaces"));
+                }
+            }
+            c.config.app_id = id;
+            Ok(())
+        })
+    }
+}
+
+/// Sets the proxy (strings copied): `url` NULL goes back to the default (HTTPS_PROXY,
+/// HTTP_PROXY, ALL_PROXY and NO_PROXY from the environment); "" means no proxy at all;
+/// otherwise an http:// or https:// proxy URL (may carry user:password, never shown in
+/// errors), bypassed for the hosts listed in `no_proxy` (NO_PROXY syntax; NULL for none).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_proxy(
+    config: *mut mpm_config,
+    url: *const c_char,
+    no_proxy: *const c_char,
+) -> mpm_result {
+    ffi_boundary! {
+        set(config, |c| {
+            let url = optional_str(url, "url")?;
+            let no_proxy = optional_str(no_proxy, "no_proxy")?;
+            let proxy = match url {
+                None => Proxy::FromEnvironment,
+                Some(u) if u.is_empty() => Proxy::None,
+                Some(u) => {
+                    if !(u.starts_with("http://") || u.starts_with("https://")) {
+                        return Err(invalid("the proxy URL must start with http:// or https://"));
+                    }
+                    Proxy::Url { url: u, no_proxy }
+                }
+            };
+            let mut next = c.config.clone();
+            next.proxy = proxy;
+            let _checked = next.http_builder().map_err(invalid)?;
+            c.config = next;
+            Ok(())
+        })
+    }
+}
+
+/// Trusts the CA certificates of a PEM file besides the built-in roots (for a TLS-inspecting
+/// proxy or a private endpoint). `path` is copied and the file read now; an unreadable file
+/// or one without a certificate is an error and changes nothing.
+#[no_mangle]
+pub extern "C" fn mpm_config_add_ca_file(
+    config: *mut mpm_config,
+    path: *const c_char,
+) -> mpm_result {
+    ffi_boundary! {
+        set(config, |c| {
+            let path = required_str(path, "path")?;
+            let pem = std::fs::read(&path).map_err(|e| invalid(format!("cannot read {path}: {e}")))?;
+            parse_pem_bundle(&pem).map_err(|e| invalid(format!("{path}: {e}")))?;
+            c.config.extra_root_pems.push(pem);
+            Ok(())
+        })
+    }
+}
+
+/// Uses FIPS endpoints for regions (not for an explicit endpoint).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_use_fips(config: *mut mpm_config, on: bool) -> mpm_result {
+    ffi_boundary! { set(config, |c| { c.config.use_fips = on; Ok(()) }) }
+}
+
+/// Uses dual-stack (IPv4 and IPv6) endpoints for regions (not for an explicit endpoint).
+#[no_mangle]
+pub extern "C" fn mpm_config_set_use_dual_stack(config: *mut mpm_config, on: bool) -> mpm_result {
+    ffi_boundary! { set(config, |c| { c.config.use_dual_stack = on; Ok(()) }) }
+}
+
+/// Copies a readable summary of the settings read from the environment, one line per value
+/// with where it came from ("region: eu-west-1 (from environment variable AWS_REGION)"),
+/// into `buf` snprintf-style (as `mpm_client_endpoint`). "" for a config made with
+/// `mpm_config_new`; 0 for a NULL config.
+#[no_mangle]
+pub extern "C" fn mpm_config_describe(
+    config: *const mpm_config,
+    buf: *mut c_char,
+    len: usize,
+) -> usize {
+    ffi_boundary! {
+        match try_ref(config, "config") {
+            Ok(c) => copy_to_buffer(
+                &c.environment.as_ref().map(EnvSettings::describe).unwrap_or_default(), buf, len),
+            Err(e) => { e.record(); 0 }
+        }
+    }
+}
