@@ -12,7 +12,7 @@ See bindings/python/README.md.
 """
 
 from . import _lib
-from ._enums import Operation, RecordStatus, Region, Result, ServiceErrorKind
+from ._enums import Operation, Platform, RecordStatus, Region, Result, RetryMode, ServiceErrorKind
 from ._lib import live_handles
 from .client import Client, Credentials
 from .errors import *  # noqa: F401,F403 - the exception classes
@@ -50,7 +50,7 @@ __all__ = [
     "UsageAllocation", "UsageRecord",
     "MeterUsageResult", "BatchMeterUsageResult", "UsageRecordResult", "ResolveCustomerResult",
     "RegisterUsageResult",
-    "Operation", "RecordStatus", "Region", "Result", "ServiceErrorKind",
+    "Operation", "Platform", "RecordStatus", "Region", "Result", "RetryMode", "ServiceErrorKind",
     "live_handles", "library_version", "library_path", "set_worker_threads",
     *_error_names,
 ]

@@ -150,3 +150,25 @@ class Region(IntEnum):
 
 
 C_ENUMS[Region] = ("mpm_region", "MPM_REGION_")
+
+
+class Platform(IntEnum):
+    """A platform of strict credential mode (`mpm_platform`)."""
+
+    EC2 = 1
+    ECS = 2
+    EKS_IRSA = 3
+
+
+C_ENUMS[Platform] = ("mpm_platform", "MPM_PLATFORM_")
+
+
+class RetryMode(IntEnum):
+    """Retry modes (`mpm_retry_mode`); all run as standard in this version."""
+
+    STANDARD = 1
+    LEGACY = 2
+    ADAPTIVE = 3
+
+
+C_ENUMS[RetryMode] = ("mpm_retry_mode", "MPM_RETRY_MODE_")

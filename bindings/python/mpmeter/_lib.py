@@ -79,10 +79,26 @@ _PROTOTYPES = {
     # credentials
     "mpm_credentials_new_basic": (c_void_p, [c_char_p, c_char_p, c_char_p]),
     "mpm_credentials_new_anonymous": (c_void_p, []),
+    "mpm_credentials_new_default_chain": (c_void_p, []),
+    "mpm_credentials_new_profile": (c_void_p, [c_char_p]),
+    "mpm_credentials_new_for_platform": (c_void_p, [c_uint32]),
+    "mpm_credentials_provider_name": (c_size_t, [c_void_p, c_char_p, c_size_t]),
     "mpm_credentials_free": (None, [c_void_p]),
+    # config
+    "mpm_config_new": (c_void_p, []),
+    "mpm_config_new_from_environment": (c_void_p, []),
+    "mpm_config_free": (None, [c_void_p]),
+    "mpm_config_set_connect_timeout_ms": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_config_set_attempt_timeout_ms": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_config_set_operation_timeout_ms": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_config_set_max_attempts": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_config_set_retry_mode": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_config_set_app_id": (c_uint32, [c_void_p, c_char_p]),
     # client
     "mpm_client_new_with_region_name": (c_void_p, [c_char_p, c_void_p]),
     "mpm_client_new_with_endpoint": (c_void_p, [c_char_p, c_void_p]),
+    "mpm_client_new_with_config": (c_void_p, [c_char_p, c_char_p, c_void_p, c_void_p]),
+    "mpm_client_credentials_source": (c_size_t, [c_void_p, c_char_p, c_size_t]),
     "mpm_client_free": (None, [c_void_p]),
     "mpm_client_api_version": (c_char_p, [c_void_p]),
     "mpm_client_endpoint_prefix": (c_char_p, [c_void_p]),
@@ -210,6 +226,14 @@ PROTOTYPE_NAMES = frozenset(_PROTOTYPES)
 def text(value):
     """A C string out (bytes or None) as str or None."""
     return None if value is None else value.decode("utf-8")
+
+
+def copy_out(getter, ptr):
+    """A string from an snprintf-style getter (`size_t f(handle, char *buf, size_t len)`)."""
+    size = getter(ptr, None, 0)
+    buf = ctypes.create_string_buffer(size + 1)
+    getter(ptr, buf, size + 1)
+    return buf.value.decode("utf-8")
 
 
 def last_error():

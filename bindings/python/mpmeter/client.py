@@ -4,12 +4,11 @@ Each operation builds its C request from Python values, starts the call and free
 at once (the library copies it); the returned `Response` owns the response handle.
 """
 
-import ctypes
 import os
 import weakref
 
 from . import _lib
-from ._enums import Operation, Region, Result
+from ._enums import Operation, Platform, Region, Result, RetryMode
 from ._lib import fn, text
 from .errors import InvalidRequestError, from_last_error
 from .model import (
@@ -87,8 +86,34 @@ class Credentials(_Handle):
         return cls(_made(cls._kind, fn.mpm_credentials_new_anonymous(), "Credentials.anonymous"))
 
     @classmethod
+    def default_chain(cls):
+        """The AWS SDKs' default provider chain (what a client uses without credentials):
+        environment, shared files, web identity, container, IMDS; resolved at the first call."""
+        return cls(_made(cls._kind, fn.mpm_credentials_new_default_chain(), "Credentials.default_chain"))
+
+    @classmethod
+    def profile(cls, name=None):
+        """A profile of the shared config/credentials files (None: AWS_PROFILE, else default)."""
+        ptr = fn.mpm_credentials_new_profile(c_string(name, "name", optional=True))
+        return cls(_made(cls._kind, ptr, "Credentials.profile"))
+
+    @classmethod
+    def for_platform(cls, platform):
+        """Strict platform mode: only the source AWS supports for metering on `platform`
+        (a Platform: EC2 instance role, ECS task role, EKS IRSA web identity)."""
+        ptr = fn.mpm_credentials_new_for_platform(int(Platform(platform)))
+        return cls(_made(cls._kind, ptr, "Credentials.for_platform"))
+
+    @property
+    def provider_name(self):
+        """The provider that supplied the credentials in use ("environment", "static", ...),
+        "" before the first resolution. Never a key."""
+        return _lib.copy_out(fn.mpm_credentials_provider_name, self._handle())
+
+    @classmethod
     def from_env(cls):
-        """AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN."""
+        """Static keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, read
+        now (CredentialsError if unset)."""
         from .errors import CredentialsError
 
         akid, secret = os.environ.get("AWS_ACCESS_KEY_ID"), os.environ.get("AWS_SECRET_ACCESS_KEY")
@@ -106,45 +131,43 @@ class Credentials(_Handle):
 class Client(_Handle):
     """A Marketplace Metering client, safe to share between threads.
 
-    `Client(region="eu-west-1", credentials=...)`, or `Client(endpoint="http://127.0.0.1:PORT",
-    credentials=...)` (signing for `region`, default us-east-1). Without `credentials`, they
-    come from the AWS_* environment variables. Responses outlive the client.
+    `Client(region="eu-west-1")`, `Client(endpoint="http://127.0.0.1:PORT")` (signing for
+    `region`, default us-east-1), or both. Without `credentials`, the AWS SDKs' default chain
+    (environment, profile, web identity, container, IMDS), resolved at the first call.
+    Settings: `max_attempts` (1 turns retries off), `connect_timeout`, `attempt_timeout`,
+    `operation_timeout` (seconds), `retry_mode` (a RetryMode), `app_id`. With
+    `from_environment=True`, region, endpoint and settings not given here are read from the
+    environment and shared config files as the AWS SDKs do. Responses outlive the client.
     """
 
     _kind = "client"
     _free_fn = fn.mpm_client_free
 
-    def __init__(self, region=None, endpoint=None, credentials=None):
-        if region is None and endpoint is None:
+    def __init__(self, region=None, endpoint=None, credentials=None, *, max_attempts=None,
+                 connect_timeout=None, attempt_timeout=None, operation_timeout=None,
+                 retry_mode=None, app_id=None, from_environment=False):
+        if region is None and endpoint is None and not from_environment:
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
             if not region:
-                raise InvalidRequestError("give a region or an endpoint", code="MPM_ERR_NULL_ARGUMENT")
-        region_name = _region_name(region) if region is not None else None
-        own_credentials = credentials is None
-        if own_credentials:
-            credentials = Credentials.from_env()
+                raise InvalidRequestError("give a region or an endpoint (or from_environment=True)",
+                                          code="MPM_ERR_NULL_ARGUMENT")
+        region_arg = c_string(_region_name(region), "region", optional=True)
+        endpoint_arg = c_string(endpoint, "endpoint", optional=True)
+        creds_arg = credentials._handle() if credentials is not None else None
+        new = fn.mpm_config_new_from_environment if from_environment else fn.mpm_config_new
+        config = _made("config", new(), "the client's settings")
         try:
-            if endpoint is not None:
-                ptr = fn.mpm_client_new_with_endpoint(c_string(endpoint, "endpoint"), credentials._handle())
-                ptr = _made(self._kind, ptr, "Client")
-                self._own(ptr)
-                if region_name is not None:
-                    _check(fn.mpm_client_set_region_name(ptr, c_string(region_name, "region")), "region")
-            else:
-                ptr = fn.mpm_client_new_with_region_name(c_string(region_name, "region"), credentials._handle())
-                self._own(_made(self._kind, ptr, "Client"))
+            _configure(config, max_attempts, connect_timeout, attempt_timeout, operation_timeout,
+                       retry_mode, app_id)
+            ptr = fn.mpm_client_new_with_config(region_arg, endpoint_arg, creds_arg, config)
+            self._own(_made(self._kind, ptr, "Client"))
         finally:
-            if own_credentials:
-                credentials.close()
+            _lib.free_handle("config", fn.mpm_config_free, config)
 
     # --- properties -------------------------------------------------------------------------
 
     def _buffer(self, getter):
-        ptr = self._handle()
-        size = getter(ptr, None, 0)
-        buf = ctypes.create_string_buffer(size + 1)
-        getter(ptr, buf, size + 1)
-        return buf.value.decode("utf-8")
+        return _lib.copy_out(getter, self._handle())
 
     @property
     def endpoint(self):
@@ -155,6 +178,11 @@ class Client(_Handle):
     def region(self):
         """The signing region's name."""
         return self._buffer(fn.mpm_client_region_name)
+
+    @property
+    def credentials_source(self):
+        """Where credentials come from ("static", "default-chain/environment", ...); no key."""
+        return self._buffer(fn.mpm_client_credentials_source)
 
     @property
     def api_version(self):
@@ -247,7 +275,38 @@ class Client(_Handle):
         return f"<mpmeter.Client {self.region} {self.endpoint}>"
 
 
+def _ms(seconds, what):
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise TypeError(f"{what} must be a number of seconds")
+    ms = int(round(seconds * 1000))
+    if not 1 <= ms <= 2**32 - 1:
+        raise InvalidRequestError(f"{what} {seconds} s is out of range", code="MPM_ERR_INVALID_ARGUMENT")
+    return ms
+
+
+def _configure(config, max_attempts, connect_timeout, attempt_timeout, operation_timeout,
+               retry_mode, app_id):
+    if max_attempts is not None:
+        if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
+            raise TypeError("max_attempts must be an int")
+        if not 0 <= max_attempts <= 2**32 - 1:
+            raise InvalidRequestError(f"max_attempts {max_attempts} is out of range",
+                                      code="MPM_ERR_INVALID_ARGUMENT")
+        _check(fn.mpm_config_set_max_attempts(config, max_attempts), "max_attempts")
+    for value, setter, what in ((connect_timeout, fn.mpm_config_set_connect_timeout_ms, "connect_timeout"),
+                                (attempt_timeout, fn.mpm_config_set_attempt_timeout_ms, "attempt_timeout"),
+                                (operation_timeout, fn.mpm_config_set_operation_timeout_ms, "operation_timeout")):
+        if value is not None:
+            _check(setter(config, _ms(value, what)), what)
+    if retry_mode is not None:
+        _check(fn.mpm_config_set_retry_mode(config, int(RetryMode(retry_mode))), "retry_mode")
+    if app_id is not None:
+        _check(fn.mpm_config_set_app_id(config, c_string(app_id, "app_id")), "app_id")
+
+
 def _region_name(region):
+    if region is None:
+        return None
     if isinstance(region, Region):
         if region == Region.INVALID:
             raise InvalidRequestError("Region.INVALID names no region", code="MPM_ERR_INVALID_ARGUMENT")

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import mpmeter
 import pytest
-from conftest import AKID, LICENSE_ARN, PRODUCT
+from conftest import AKID, LICENSE_ARN, PRODUCT, SECRET
 from mpmeter import UsageAllocation, UsageRecord
 
 UTC = dt.timezone.utc
@@ -157,6 +157,24 @@ def test_transport_error():
         error = raises(mpmeter.TransportError, meter(c))
     assert error.code == "MPM_ERR_TRANSPORT"
     assert error.request_id is None and error.http_status is None
+
+
+def test_timeout(emulator):
+    emulator.reset()
+    emulator.fault(mode="delay", count=5, delay_ms=3000)
+    with mpmeter.Credentials.basic(AKID, SECRET) as creds, \
+            mpmeter.Client(endpoint=emulator.url, credentials=creds, attempt_timeout=0.2, max_attempts=1) as c:
+        error = raises(mpmeter.TimeoutError, meter(c))
+    assert error.code == "MPM_ERR_TIMEOUT" and isinstance(error, TimeoutError)
+
+
+def test_max_attempts_one_turns_retries_off(emulator):
+    emulator.reset()
+    emulator.fault(mode="throttle", count=1)
+    with mpmeter.Credentials.basic(AKID, SECRET) as creds, \
+            mpmeter.Client(endpoint=emulator.url, credentials=creds, max_attempts=1) as c:
+        error = raises(mpmeter.ThrottlingException, meter(c))
+    assert error.attempts == 1
 
 
 def test_cancelled(client, emulator):

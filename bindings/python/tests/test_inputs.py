@@ -140,7 +140,9 @@ def test_credentials_errors(monkeypatch):
     monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
     monkeypatch.delenv("AWS_SECRET_ACCESS_KEY", raising=False)
     with pytest.raises(mpmeter.CredentialsError):
-        mpmeter.Client(endpoint="http://127.0.0.1:1")
+        mpmeter.Credentials.from_env()
+    with pytest.raises(ValueError):
+        mpmeter.Credentials.for_platform(99)
     assert "secret" not in repr(mpmeter.Credentials.basic("AKID", "secret"))
 
 
@@ -151,3 +153,15 @@ def test_closed_handles_refuse_use(emulator):
     c.close()  # idempotent
     with pytest.raises(ValueError, match="closed"):
         c.resolve_customer("demo-registration-token")
+
+
+def test_bad_settings(sent):
+    with pytest.raises(mpmeter.InvalidRequestError):
+        mpmeter.Client(endpoint="http://127.0.0.1:1", credentials=None, max_attempts=21)
+    with pytest.raises(mpmeter.InvalidRequestError):
+        mpmeter.Client(endpoint="http://127.0.0.1:1", operation_timeout=0)
+    with pytest.raises(mpmeter.InvalidRequestError):
+        mpmeter.Client(endpoint="http://127.0.0.1:1", app_id="has spaces")
+    with pytest.raises(ValueError):
+        mpmeter.Client(endpoint="http://127.0.0.1:1", retry_mode=7)
+    assert mpmeter.live_handles().get("config", 0) == 0

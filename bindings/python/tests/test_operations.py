@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import mpmeter
-from conftest import LICENSE_ARN, PRODUCT
+from conftest import AKID, LICENSE_ARN, PRODUCT, SECRET
 from mpmeter import RecordStatus, UsageAllocation, UsageRecord
 
 UTC = dt.timezone.utc
@@ -156,3 +156,30 @@ def test_client_properties(emulator):
 
 def test_library_version():
     assert mpmeter.library_version() == mpmeter.__version__
+
+
+def test_credentials_sources(emulator, monkeypatch):
+    with mpmeter.Credentials.basic(AKID, SECRET) as creds, \
+            mpmeter.Client(endpoint=emulator.url, credentials=creds) as c:
+        assert c.credentials_source.startswith("static")
+        c.resolve_customer("demo-registration-token").result()
+        assert "wJalr" not in c.credentials_source
+    # Without credentials: the default chain, here from the environment (nothing else is tried).
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", AKID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    with mpmeter.Client(endpoint=emulator.url) as c:
+        assert c.credentials_source.startswith("default-chain")
+        assert c.resolve_customer("demo-registration-token").result().customer_identifier == "demo-customer-1"
+        assert c.credentials_source == "default-chain/environment"
+
+
+def test_from_environment(emulator, monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", AKID)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", SECRET)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.url)
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    with mpmeter.Client(from_environment=True, app_id="mpm-test") as c:
+        assert (c.endpoint, c.region) == (emulator.url, "eu-west-1")
+        assert c.register_usage(PRODUCT, 1).result().signature
