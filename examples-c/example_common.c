@@ -125,10 +125,24 @@ int example_parse_args(int argc, char **argv, const char *summary, const example
     return -1;
 }
 
+/*
+ * Formats the thread's last error as "NAME: message". The message is copied first: it is only
+ * valid until the next call into mpmeter, and mpm_result_name is such a call.
+ */
+static const char *last_error_text(char *buf, size_t len)
+{
+    mpm_result code = mpm_last_error_code();
+    size_t used;
+    snprintf(buf, len, "%s", mpm_last_error_message());
+    used = strlen(buf);
+    snprintf(buf + used, len - used, " (%s)", mpm_result_name(code));
+    return buf;
+}
+
 void example_print_last_error(const char *what)
 {
-    fprintf(stderr, "%s failed: %s: %s\n", what, mpm_result_name(mpm_last_error_code()),
-            mpm_last_error_message());
+    char text[1024];
+    fprintf(stderr, "%s failed: %s\n", what, last_error_text(text, sizeof text));
 }
 
 int example_check(mpm_result result, const char *what)
@@ -193,15 +207,15 @@ int example_finish(const char *operation, const mpm_response *response)
     mpm_result wait_result;
     mpm_result result;
 
+    char text[1024];
+
     if (response == NULL) {
-        printf("%s: not sent: %s: %s\n", operation, mpm_result_name(mpm_last_error_code()),
-               mpm_last_error_message());
+        printf("%s: not sent: %s\n", operation, last_error_text(text, sizeof text));
         return 0;
     }
     wait_result = mpm_response_wait(response, EXAMPLE_WAIT_MS);
     if (wait_result != MPM_OK) {
-        printf("%s: no answer: %s: %s\n", operation, mpm_result_name(wait_result),
-               mpm_last_error_message());
+        printf("%s: no answer: %s\n", operation, last_error_text(text, sizeof text));
         return 0;
     }
     result = mpm_response_result(response);
