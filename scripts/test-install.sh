@@ -108,7 +108,7 @@ extract_blocks() { # extract_blocks FILE LANG OUTDIR
 # The README block (of LANG) that contains TEXT, with /opt/mpmeter replaced by our prefix.
 readme_block() { # readme_block LANG TEXT
     local dir="$tmp/readme-$1" f
-    [ -d "$dir" ] || extract_blocks packaging/README.md "$1" "$dir"
+    [ -d "$dir" ] || extract_blocks "$root/packaging/README.md" "$1" "$dir"
     f="$(grep -lF -- "$2" "$dir"/* | head -n 1)" || true
     [ -n "$f" ] || fail "packaging/README.md has no $1 block with '$2'"
     sed "s|/opt/mpmeter|$prefix|g" "$f"
