@@ -249,6 +249,19 @@ example "nothing listening: transport error" 1 \
     '^  result: MPM_ERR_TRANSPORT$' '^  http_status: 0$' \
     -- "$EX/register_usage" "${conn[@]}" --endpoint http://127.0.0.1:1
 
+# The C example in README.md must compile with the strict flags and work as shown.
+awk '/^```c$/{f=1; next} /^```$/{f=0} f' README.md >"$tmp/readme_example.c"
+if [ ! -s "$tmp/readme_example.c" ]; then
+    fail "README.md has a C example"
+elif "$CC" "${C_STRICT[@]}" "${EXTRA_CFLAGS[@]+"${EXTRA_CFLAGS[@]}"}" -Iinclude \
+    "$tmp/readme_example.c" -o "$OUT/readme_example" -L"$LIB_DIR" -lmpmeter \
+    -Wl,-rpath,"$LIB_DIR" 2>"$tmp/err"; then
+    example "README.md example" 0 "^metering record $uuid\$" \
+        -- "$OUT/readme_example" "$endpoint"
+else
+    cat "$tmp/err"; fail "README.md example compiles"
+fi
+
 # ---- the API test --------------------------------------------------------------------
 
 echo "== tests/c/test_api.c"
