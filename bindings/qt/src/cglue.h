@@ -5,7 +5,6 @@
 
 #include "mpmeter.h"
 
-#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 
@@ -53,14 +52,6 @@ inline bool check(mpm_result r, QString *why)
         *why = lastError();
     return false;
 }
-
-// A QString for a setter that takes NULL for "unset".
-struct Utf8 {
-    explicit Utf8(const QString &s) : null(s.isNull()), bytes(s.toUtf8()) {}
-    const char *get() const { return null ? nullptr : bytes.constData(); }
-    bool null;
-    QByteArray bytes;
-};
 
 inline QDateTime fromUnix(int64_t secs) { return QDateTime::fromSecsSinceEpoch(secs, Qt::UTC); }
 

@@ -336,6 +336,11 @@ private Q_SLOTS:
         QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("neither region nor endpoint")));
         QVERIFY(!noRegion.meterUsage(request));
 
+        AwsBasicCredentials noKey(QString(), kSecret);
+        MarketplaceMeteringClient refused(m_url, &noKey);
+        QTest::ignoreMessage(QtWarningMsg, QRegularExpression(QStringLiteral("access_key_id")));
+        QVERIFY(!refused.meterUsage(request));
+
         QScopedPointer<AwsBasicCredentials> gone(new AwsBasicCredentials(kKeyId, kSecret));
         MarketplaceMeteringClient forgets(m_url, gone.data());
         gone.reset();                                       // held by QPointer: forgotten
