@@ -1020,6 +1020,35 @@ uint32_t mpm_response_attempts(const mpm_response *response);
 // MPM_OPERATION_NONE for NULL.
 mpm_operation mpm_response_operation(const mpm_response *response);
 
+// The MeteringRecordId of a MeterUsage response. The returned string is borrowed and valid
+// until the response is freed.
+const char *mpm_meter_usage_response_metering_record_id(const mpm_response *response);
+
+// The CustomerIdentifier of a ResolveCustomer response (absent for new integrations: NULL
+// with MPM_ERR_NOT_SET). The returned string is borrowed and valid until the response is
+// freed.
+const char *mpm_resolve_customer_response_customer_identifier(const mpm_response *response);
+
+// The ProductCode of a ResolveCustomer response. The returned string is borrowed and valid
+// until the response is freed.
+const char *mpm_resolve_customer_response_product_code(const mpm_response *response);
+
+// The CustomerAWSAccountId of a ResolveCustomer response. The returned string is borrowed
+// and valid until the response is freed.
+const char *mpm_resolve_customer_response_customer_aws_account_id(const mpm_response *response);
+
+// The LicenseArn of a ResolveCustomer response. The returned string is borrowed and valid
+// until the response is freed.
+const char *mpm_resolve_customer_response_license_arn(const mpm_response *response);
+
+// The Metadata.AgreementId of a ResolveCustomer response. The returned string is borrowed
+// and valid until the response is freed.
+const char *mpm_resolve_customer_response_agreement_id(const mpm_response *response);
+
+// The Signature (a JWT) of a RegisterUsage response. The returned string is borrowed and
+// valid until the response is freed.
+const char *mpm_register_usage_response_signature(const mpm_response *response);
+
 // Writes the PublicKeyRotationTimestamp (Unix seconds) of a RegisterUsage response to `out`.
 // MPM_ERR_NOT_SET when the service sent none. Takes no ownership.
 mpm_result mpm_register_usage_response_public_key_rotation_timestamp(const mpm_response *response,

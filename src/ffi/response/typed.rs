@@ -68,63 +68,108 @@ fn index_error(i: usize, len: usize) -> FfiError {
     )
 }
 
-macro_rules! string_getter {
-    ($(#[$doc:meta])* $name:ident, $op:ident, $variant:ident, $field:ident, $what:literal) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub extern "C" fn $name(response: *const mpm_response) -> *const c_char {
-            ffi_boundary! {
-                str_or_null(output_of(response, Operation::$op).and_then(|o| match o {
-                    Output::$variant { $field, .. } => opt_str($field, $what),
-                    _ => unreachable!("output matches the operation"),
-                }))
-            }
-        }
-    };
+/// Reads one optional string member of a finished, successful response of `op`.
+fn output_string(
+    response: *const mpm_response,
+    op: Operation,
+    what: &str,
+    pick: impl FnOnce(&'static Output) -> &'static Option<std::ffi::CString>,
+) -> *const c_char {
+    str_or_null(output_of(response, op).and_then(|o| opt_str(pick(o), what)))
 }
 
-string_getter!(
-    /// The MeteringRecordId of a MeterUsage response. The returned string is borrowed and valid
-    /// until the response is freed.
-    mpm_meter_usage_response_metering_record_id, MeterUsage, MeterUsage, metering_record_id,
-    "MeteringRecordId"
-);
-string_getter!(
-    /// The CustomerIdentifier of a ResolveCustomer response (absent for new integrations: NULL
-    /// with MPM_ERR_NOT_SET). The returned string is borrowed and valid until the response is
-    /// freed.
-    mpm_resolve_customer_response_customer_identifier, ResolveCustomer, ResolveCustomer,
-    customer_identifier, "CustomerIdentifier"
-);
-string_getter!(
-    /// The ProductCode of a ResolveCustomer response. The returned string is borrowed and valid
-    /// until the response is freed.
-    mpm_resolve_customer_response_product_code, ResolveCustomer, ResolveCustomer, product_code,
-    "ProductCode"
-);
-string_getter!(
-    /// The CustomerAWSAccountId of a ResolveCustomer response. The returned string is borrowed
-    /// and valid until the response is freed.
-    mpm_resolve_customer_response_customer_aws_account_id, ResolveCustomer, ResolveCustomer,
-    customer_aws_account_id, "CustomerAWSAccountId"
-);
-string_getter!(
-    /// The LicenseArn of a ResolveCustomer response. The returned string is borrowed and valid
-    /// until the response is freed.
-    mpm_resolve_customer_response_license_arn, ResolveCustomer, ResolveCustomer, license_arn,
-    "LicenseArn"
-);
-string_getter!(
-    /// The Metadata.AgreementId of a ResolveCustomer response. The returned string is borrowed
-    /// and valid until the response is freed.
-    mpm_resolve_customer_response_agreement_id, ResolveCustomer, ResolveCustomer, agreement_id,
-    "Metadata.AgreementId"
-);
-string_getter!(
-    /// The Signature (a JWT) of a RegisterUsage response. The returned string is borrowed and
-    /// valid until the response is freed.
-    mpm_register_usage_response_signature, RegisterUsage, RegisterUsage, signature, "Signature"
-);
+/// The MeteringRecordId of a MeterUsage response. The returned string is borrowed and valid
+/// until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_meter_usage_response_metering_record_id(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::MeterUsage, "MeteringRecordId", |o| match o {
+            Output::MeterUsage { metering_record_id, .. } => metering_record_id,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
+/// The CustomerIdentifier of a ResolveCustomer response (absent for new integrations: NULL
+/// with MPM_ERR_NOT_SET). The returned string is borrowed and valid until the response is
+/// freed.
+#[no_mangle]
+pub extern "C" fn mpm_resolve_customer_response_customer_identifier(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::ResolveCustomer, "CustomerIdentifier", |o| match o {
+            Output::ResolveCustomer { customer_identifier, .. } => customer_identifier,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
+/// The ProductCode of a ResolveCustomer response. The returned string is borrowed and valid
+/// until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_resolve_customer_response_product_code(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::ResolveCustomer, "ProductCode", |o| match o {
+            Output::ResolveCustomer { product_code, .. } => product_code,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
+/// The CustomerAWSAccountId of a ResolveCustomer response. The returned string is borrowed
+/// and valid until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_resolve_customer_response_customer_aws_account_id(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::ResolveCustomer, "CustomerAWSAccountId", |o| match o {
+            Output::ResolveCustomer { customer_aws_account_id, .. } => customer_aws_account_id,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
+/// The LicenseArn of a ResolveCustomer response. The returned string is borrowed and valid
+/// until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_resolve_customer_response_license_arn(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::ResolveCustomer, "LicenseArn", |o| match o {
+            Output::ResolveCustomer { license_arn, .. } => license_arn,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
+/// The Metadata.AgreementId of a ResolveCustomer response. The returned string is borrowed
+/// and valid until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_resolve_customer_response_agreement_id(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::ResolveCustomer, "Metadata.AgreementId", |o| match o {
+            Output::ResolveCustomer { agreement_id, .. } => agreement_id,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
+/// The Signature (a JWT) of a RegisterUsage response. The returned string is borrowed and
+/// valid until the response is freed.
+#[no_mangle]
+pub extern "C" fn mpm_register_usage_response_signature(
+    response: *const mpm_response,
+) -> *const c_char {
+    ffi_boundary! {
+        output_string(response, Operation::RegisterUsage, "Signature", |o| match o {
+            Output::RegisterUsage { signature, .. } => signature,
+            _ => unreachable!("output matches the operation"),
+        })
+    }
+}
 
 /// Writes the PublicKeyRotationTimestamp (Unix seconds) of a RegisterUsage response to `out`.
 /// MPM_ERR_NOT_SET when the service sent none. Takes no ownership.
