@@ -46,7 +46,11 @@ fn retry_after_is_honoured() {
     let out = run(&c, &meter("users", 0));
     assert!(out.result.is_ok(), "{:?}", out.result);
     assert_eq!(out.meta.attempts, 2);
-    assert!(start.elapsed() >= Duration::from_millis(400), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() >= Duration::from_millis(400),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -58,7 +62,11 @@ fn a_failing_call_gives_up_after_max_attempts_with_the_last_error() {
     let out = run(&client(&emu.url, cfg), &meter("users", 0));
     assert_eq!(out.meta.attempts, 4);
     assert_eq!(out.meta.http_status, 503);
-    assert!(matches!(out.result, Err(Error::InvalidResponse(_))), "{:?}", out.result);
+    assert!(
+        matches!(out.result, Err(Error::InvalidResponse(_))),
+        "{:?}",
+        out.result
+    );
 
     let mut one = ClientConfig::default();
     one.retry = RetryConfig { max_attempts: 1 };
@@ -101,14 +109,22 @@ fn attempt_and_operation_timeouts() {
     // Two attempts time out, the third gets through.
     assert!(out.result.is_ok(), "{:?}", out.result);
     assert_eq!(out.meta.attempts, 3);
-    assert!(start.elapsed() < Duration::from_millis(2500), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        start.elapsed()
+    );
 
     emu.fault(r#"{"mode":"delay","count":5,"delay_ms":3000}"#);
     cfg.timeouts.attempt = Duration::from_secs(30);
     cfg.timeouts.operation = Duration::from_millis(500);
     let start = Instant::now();
     let out = run(&client(&emu.url, cfg), &meter("hosts", 0));
-    assert!(matches!(out.result, Err(Error::Timeout(_))), "{:?}", out.result);
+    assert!(
+        matches!(out.result, Err(Error::Timeout(_))),
+        "{:?}",
+        out.result
+    );
     assert!(start.elapsed() < Duration::from_millis(2000));
 }
 
@@ -138,7 +154,8 @@ fn cancelling_a_call_closes_its_connection() {
     let (url, closed) = silent_server();
     let c = client(&url, ClientConfig::default());
     let input = meter("users", 0);
-    let pending = Pending::spawn(async move { c.meter_usage(&input).await.result.is_ok() }).unwrap();
+    let pending =
+        Pending::spawn(async move { c.meter_usage(&input).await.result.is_ok() }).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     assert!(!pending.is_finished());
     assert!(pending.cancel(false));
