@@ -50,7 +50,10 @@ fn every_export_is_declared_in_the_header() {
             } else if path.extension().is_some_and(|e| e == "rs") {
                 let text = std::fs::read_to_string(&path).expect("read source");
                 for part in text.split("pub extern \"C\" fn ").skip(1) {
-                    let name: String = part.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+                    let name: String = part
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
                     names.push(name);
                 }
             }
@@ -63,7 +66,13 @@ fn every_export_is_declared_in_the_header() {
     let header = std::fs::read_to_string(root.join("include/mpmeter.h")).expect("header");
     let missing: Vec<_> = names
         .iter()
-        .filter(|n| n.is_empty() || !(header.contains(&format!(" {n}(")) || header.contains(&format!("*{n}("))))
+        .filter(|n| {
+            n.is_empty()
+                || !(header.contains(&format!(" {n}(")) || header.contains(&format!("*{n}(")))
+        })
         .collect();
-    assert!(missing.is_empty(), "exports missing from the header: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "exports missing from the header: {missing:?}"
+    );
 }
