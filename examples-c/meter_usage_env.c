@@ -13,10 +13,6 @@
 
 #include "mpmeter.h"
 
-/* Made by a macro in src/ffi/response/typed.rs, which cbindgen does not expand yet: declared
- * here until the header has it (an identical second prototype is valid C). */
-const char *mpm_meter_usage_response_metering_record_id(const mpm_response *response);
-
 static int fail(const char *what)
 {
     fprintf(stderr, "%s: %s: %s\n", what, mpm_result_name(mpm_last_error_code()),
