@@ -311,8 +311,11 @@ if "$CC" "${api_flags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer 
     else
         sed 's/^/  | /' "$tmp/out"; fail "test_api with AddressSanitizer, LeakSanitizer and UBSan"
     fi
+elif printf 'int main(void) { return 0; }\n' >"$tmp/san.c" &&
+    "$CC" -fsanitize=address,undefined "$tmp/san.c" -o "$tmp/san" 2>/dev/null; then
+    cat "$tmp/err"; fail "build test_api with sanitizers"
 else
-    cat "$tmp/err"; skip "test_api with sanitizers" "$CC cannot build with -fsanitize=address,undefined"
+    skip "test_api with sanitizers" "$CC cannot build with -fsanitize=address,undefined"
 fi
 
 # The leak checks must be able to fail: a program that leaks one handle must be caught.
