@@ -9,6 +9,9 @@
 .DEFAULT_GOAL := all
 
 CARGO ?= cargo
+# CFLAGS/LDFLAGS are for the C programs here; kept away from cargo so that build scripts
+# (cc-rs) neither rebuild nor break on them.
+CARGO_ENV := env -u CFLAGS -u CPPFLAGS -u LDFLAGS
 # `make` sets CC=cc and CXX=g++ by default; both can be overridden on the command line.
 C_STRICT := -std=c99 -Wall -Wextra -Wpedantic -Werror
 
@@ -39,7 +42,7 @@ lib: $(LIB_SO) $(LIB_A)
 
 # Cargo decides what is stale; it leaves the files untouched when nothing changed.
 $(LIB_SO): FORCE
-	$(CARGO) build -p mpmeter
+	$(CARGO_ENV) $(CARGO) build -p mpmeter
 $(LIB_A): $(LIB_SO)
 	@:
 

@@ -13,7 +13,7 @@ EMULATOR="$root/target/debug/mpm-emulator"
 
 echo "== building the library, the C examples and the emulator"
 "$MAKE" --no-print-directory -s lib examples
-cargo build -q -p mpm-emulator
+env -u CFLAGS -u CPPFLAGS -u LDFLAGS cargo build -q -p mpm-emulator
 
 tmp="$(mktemp -d)"
 emulator_pid=

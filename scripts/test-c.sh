@@ -83,7 +83,7 @@ else
     fail "examples build with ${C_STRICT[*]} (shared and static)"
     examples_built=0
 fi
-if ! cargo build -q -p mpm-emulator >"$tmp/build.log" 2>&1 || [ ! -x "$EMULATOR" ]; then
+if ! env -u CFLAGS -u CPPFLAGS -u LDFLAGS cargo build -q -p mpm-emulator >"$tmp/build.log" 2>&1 || [ ! -x "$EMULATOR" ]; then
     cat "$tmp/build.log"
     fail "build mpm-emulator"
     summary
