@@ -646,10 +646,13 @@ mpm_result mpm_last_error_code(void);
 const char *mpm_last_error_message(void);
 
 // A static name for a result code ("MPM_ERR_TIMEOUT"), or "MPM_UNKNOWN_RESULT" for a value
-// this version does not define. The returned string is static: never free it.
+// this version does not define. Leaves the last error as it is, so
+// `mpm_result_name(mpm_last_error_code())` and `mpm_last_error_message()` may be used
+// together. The returned string is static: never free it.
 const char *mpm_result_name(uint32_t code);
 
-// The library version ("0.1.0"), a static string: never free it.
+// The library version ("0.1.0"), a static string: never free it. Leaves the last error as
+// it is.
 const char *mpm_version(void);
 
 // Starts a MeterUsage call with a copy of `request` (a ClientToken is generated when none

@@ -364,9 +364,13 @@ fn result_names_runtime_and_version() {
         rs(mpmeter::ffi::error::mpm_version()).as_deref(),
         Some(env!("CARGO_PKG_VERSION"))
     );
-    // Reading the last error does not clear it.
+    // Reading the last error, or naming its code, does not clear it.
     assert!(mpm_client_new(1, null()).is_null());
     let code = mpm_last_error_code();
+    assert_eq!(code, mpm_result::MPM_ERR_UNKNOWN_ENUM);
+    let message = last_message();
+    assert_eq!(rs(mpm_result_name(code as u32)).as_deref(), Some("MPM_ERR_UNKNOWN_ENUM"));
+    assert!(!rs(mpmeter::ffi::error::mpm_version()).unwrap().is_empty());
     assert_eq!(mpm_last_error_code(), code);
-    assert!(!last_message().is_empty());
+    assert_eq!(last_message(), message);
 }

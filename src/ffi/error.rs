@@ -219,10 +219,12 @@ pub extern "C" fn mpm_last_error_message() -> *const c_char {
 }
 
 /// A static name for a result code ("MPM_ERR_TIMEOUT"), or "MPM_UNKNOWN_RESULT" for a value
-/// this version does not define. The returned string is static: never free it.
+/// this version does not define. Leaves the last error as it is, so
+/// `mpm_result_name(mpm_last_error_code())` and `mpm_last_error_message()` may be used
+/// together. The returned string is static: never free it.
 #[no_mangle]
 pub extern "C" fn mpm_result_name(code: u32) -> *const c_char {
-    ffi_boundary! {
+    ffi_boundary_keep_error! {
         match mpm_result::from_u32(code) {
             Some(c) => c.name().as_ptr(),
             None => c"MPM_UNKNOWN_RESULT".as_ptr(),
@@ -230,10 +232,11 @@ pub extern "C" fn mpm_result_name(code: u32) -> *const c_char {
     }
 }
 
-/// The library version ("0.1.0"), a static string: never free it.
+/// The library version ("0.1.0"), a static string: never free it. Leaves the last error as
+/// it is.
 #[no_mangle]
 pub extern "C" fn mpm_version() -> *const c_char {
-    ffi_boundary! {
+    ffi_boundary_keep_error! {
         concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
     }
 }
