@@ -66,3 +66,16 @@ pub struct Outcome<T> {
     pub result: Result<T, Error>,
     pub meta: ResponseMeta,
 }
+
+/// An error and its sources in one line ("error sending request: connection refused"), since
+/// the outermost message alone often hides the cause.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src = e.source();
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}

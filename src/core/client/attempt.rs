@@ -49,15 +49,7 @@ fn header_str(h: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
 }
 
 fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error as _;
-    let mut msg = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg
+    crate::core::error::error_chain(e)
 }
 
 fn map_reqwest(e: reqwest::Error) -> AttemptError {

@@ -9,6 +9,7 @@ mod callback;
 mod chain;
 mod http_client;
 
+use crate::core::error::error_chain;
 use std::fmt;
 use std::sync::Arc;
 
@@ -83,17 +84,6 @@ impl Fetch for External {
             })
         })
     }
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut msg = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        src = s.source();
-    }
-    msg
 }
 
 impl CredentialsSource {
