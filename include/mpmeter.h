@@ -549,6 +549,13 @@ mpm_result mpm_config_set_use_dual_stack(mpm_config *config, bool on);
 // `mpm_config_new`; 0 for a NULL config.
 size_t mpm_config_describe(const mpm_config *config, char *buf, size_t len);
 
+// Asks the EC2 instance metadata service (IMDSv2) for the instance's region and uses it as
+// the config's region unless one is already set from the environment or a profile (the AWS
+// SDKs' order). This is a network call, bounded by `timeout_ms` (1 to 60000); off EC2 it
+// fails with MPM_ERR_ENDPOINT after that time and leaves the config unchanged. Blocks, so it
+// returns MPM_ERR_WOULD_DEADLOCK on a library runtime thread. Takes no ownership.
+mpm_result mpm_config_load_region_from_imds(mpm_config *config, uint32_t timeout_ms);
+
 // Static credentials: an access key id, a secret key and, for temporary credentials, a
 // session token (NULL or "" for none; sent as X-Amz-Security-Token). The strings are copied.
 // Returns NULL on a NULL, empty or non-UTF-8 key (see the last error). The returned pointer

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod endpoint_rules;
 pub mod env_config;
 pub mod error;
+pub mod imds_region;
 pub mod model;
 mod partitions;
 pub mod pending;

@@ -263,3 +263,43 @@ pub extern "C" fn mpm_config_describe(
         }
     }
 }
+
+/// Asks the EC2 instance metadata service (IMDSv2) for the instance's region and uses it as
+/// the config's region unless one is already set from the environment or a profile (the AWS
+/// SDKs' order). This is a network call, bounded by `timeout_ms` (1 to 60000); off EC2 it
+/// fails with MPM_ERR_ENDPOINT after that time and leaves the config unchanged. Blocks, so it
+/// returns MPM_ERR_WOULD_DEADLOCK on a library runtime thread. Takes no ownership.
+#[no_mangle]
+pub extern "C" fn mpm_config_load_region_from_imds(
+    config: *mut mpm_config,
+    timeout_ms: u32,
+) -> mpm_result {
+    ffi_boundary! {
+        set(config, |c| {
+            if !(1..=60_000).contains(&timeout_ms) {
+                return Err(invalid(format!("timeout_ms must be 1 to 60000 (got {timeout_ms})")));
+            }
+            if c.environment.as_ref().is_some_and(|e| e.region.is_some()) {
+                return Ok(());
+            }
+            if crate::core::runtime::on_worker_thread() {
+                return Err(FfiError::new(
+                    mpm_result::MPM_ERR_WOULD_DEADLOCK,
+                    "mpm_config_load_region_from_imds blocks and cannot run on a library thread",
+                ));
+            }
+            let rt = crate::core::runtime::get()
+                .map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
+            let timeout = Duration::from_millis(u64::from(timeout_ms));
+            let region = rt
+                .block_on(crate::core::imds_region::region_from_imds(timeout))
+                .map_err(|m| FfiError::new(mpm_result::MPM_ERR_ENDPOINT, m))?;
+            let env = c.environment.get_or_insert_with(Default::default);
+            env.region = Some(crate::core::env_config::Sourced {
+                value: region,
+                source: "the EC2 instance metadata service (IMDS)".into(),
+            });
+            Ok(())
+        })
+    }
+}

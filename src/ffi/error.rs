@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
-use super::panic::{ffi_boundary, ffi_boundary_keep_error};
+use super::panic::ffi_boundary_keep_error;
 
 /// Result codes. `MPM_OK` is 0; codes are never renumbered or reused.
 ///
