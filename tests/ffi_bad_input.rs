@@ -369,7 +369,10 @@ fn result_names_runtime_and_version() {
     let code = mpm_last_error_code();
     assert_eq!(code, mpm_result::MPM_ERR_UNKNOWN_ENUM);
     let message = last_message();
-    assert_eq!(rs(mpm_result_name(code as u32)).as_deref(), Some("MPM_ERR_UNKNOWN_ENUM"));
+    assert_eq!(
+        rs(mpm_result_name(code as u32)).as_deref(),
+        Some("MPM_ERR_UNKNOWN_ENUM")
+    );
     assert!(!rs(mpmeter::ffi::error::mpm_version()).unwrap().is_empty());
     assert_eq!(mpm_last_error_code(), code);
     assert_eq!(last_message(), message);
