@@ -7,6 +7,9 @@ use once_cell::sync::OnceCell;
 use tokio::runtime::{Builder, Runtime};
 
 static RUNTIME: OnceCell<Runtime> = OnceCell::new();
+/// The process that started the runtime: a forked child has the runtime's memory but none of
+/// its threads, so it must get an error rather than a call that never completes.
+static RUNTIME_PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 static WORKER_THREADS: AtomicUsize = AtomicUsize::new(2);
 
 thread_local! {
@@ -33,9 +36,20 @@ pub fn is_started() -> bool {
     RUNTIME.get().is_some()
 }
 
-/// The runtime, started on first call.
+/// The runtime, started on first call. Fails in a child forked after the runtime started.
 pub fn get() -> Result<&'static Runtime, String> {
+    if let Some(rt) = RUNTIME.get() {
+        if RUNTIME_PID.load(Ordering::Relaxed) != std::process::id() {
+            return Err(
+                "the library's runtime was started before fork(); a forked child cannot \
+                        use mpmeter (call exec, or start using mpmeter only after forking)"
+                    .into(),
+            );
+        }
+        return Ok(rt);
+    }
     RUNTIME.get_or_try_init(|| {
+        RUNTIME_PID.store(std::process::id(), Ordering::Relaxed);
         Builder::new_multi_thread()
             .worker_threads(WORKER_THREADS.load(Ordering::SeqCst))
             .thread_name("mpmeter-worker")
