@@ -318,6 +318,18 @@ else
     skip "test_api with sanitizers" "$CC cannot build with -fsanitize=address,undefined"
 fi
 
+# Unloading: dlopen, meter, free everything, dlclose; the library must stay mapped.
+echo "== tests/c/test_unload.c"
+if "$CC" "${C_STRICT[@]}" -g tests/c/test_unload.c -o "$OUT/test_unload" -ldl 2>"$tmp/err"; then
+    if run_c "$OUT/test_unload" "$LIB_DIR/libmpmeter.so" "$endpoint" >"$tmp/out" 2>&1; then
+        pass "dlopen, use and dlclose of libmpmeter.so"
+    else
+        sed 's/^/  | /' "$tmp/out"; fail "dlopen, use and dlclose of libmpmeter.so"
+    fi
+else
+    cat "$tmp/err"; fail "build test_unload"
+fi
+
 # The leak checks must be able to fail: a program that leaks one handle must be caught.
 echo "== leak checks catch a leak"
 if "$CC" "${api_flags[@]}" tests/c/leak_canary.c -o "$OUT/leak_canary" "${api_libs[@]}" 2>"$tmp/err"; then
