@@ -71,7 +71,9 @@ $(EXAMPLES_OUT)/%_static: $(EXAMPLES_DIR)/%.c $(EXAMPLE_DEPS) $(LIB_A) | $(EXAMP
 demo:
 	scripts/demo.sh
 
+# The integration tests start the emulator binary, so it is built first.
 test-rust:
+	$(CARGO) build -p mpm-emulator
 	$(CARGO) test -p mpmeter
 
 # The script builds what it needs, so that a build failure is reported as one of its cases.
