@@ -32,7 +32,7 @@ pub enum AttemptError {
 
 pub struct AttemptRequest<'a> {
     pub op: Operation,
-    pub url: &'a str,
+    pub url: &'a reqwest::Url,
     pub region: &'a str,
     pub credentials: Option<&'a Credentials>,
     pub body: &'a [u8],
@@ -64,34 +64,46 @@ pub async fn send_attempt(
     http: &reqwest::Client,
     req: AttemptRequest<'_>,
 ) -> Result<RawResponse, AttemptError> {
-    let sdk_request = format!("attempt={}; max={}", req.attempt, req.max_attempts);
-    let mut headers: Vec<(String, String)> = vec![
-        ("content-type".into(), CONTENT_TYPE.into()),
-        ("x-amz-target".into(), req.op.target().into()),
-        ("amz-sdk-invocation-id".into(), req.invocation_id.into()),
-        ("amz-sdk-request".into(), sdk_request),
-    ];
+    use reqwest::header::{HeaderMap, HeaderName, HeaderValue, CONTENT_TYPE as CT};
+    static TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+    static INVOCATION: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+    static SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
+    let value = |v: &str| {
+        HeaderValue::from_str(v)
+            .map_err(|_| AttemptError::Signing("a header value is not valid".into()))
+    };
+    let mut headers = HeaderMap::with_capacity(8);
+    headers.insert(CT, HeaderValue::from_static(CONTENT_TYPE));
+    headers.insert(TARGET.clone(), HeaderValue::from_static(req.op.target()));
+    headers.insert(INVOCATION.clone(), value(req.invocation_id)?);
     if let Some(creds) = req.credentials {
-        let to_sign: Vec<(&str, &str)> = headers
-            .iter()
-            .filter(|(k, _)| k != "amz-sdk-request")
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let to_sign = [
+            ("content-type", CONTENT_TYPE),
+            ("x-amz-target", req.op.target()),
+            ("amz-sdk-invocation-id", req.invocation_id),
+        ];
         let signed = sign_headers(
             creds,
             req.region,
-            req.url,
+            req.url.as_str(),
             &to_sign,
             req.body,
             req.signing_time,
         )
         .map_err(AttemptError::Signing)?;
-        headers.extend(signed);
+        for (k, v) in signed {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| AttemptError::Signing("signing produced a bad header name".into()))?;
+            headers.insert(name, value(&v)?);
+        }
     }
-    let mut builder = http.post(req.url).body(req.body.to_vec());
-    for (k, v) in &headers {
-        builder = builder.header(k.as_str(), v.as_str());
-    }
+    // Not signed: it changes with every attempt and is only for the service's metrics.
+    let sdk_request = format!("attempt={}; max={}", req.attempt, req.max_attempts);
+    headers.insert(SDK_REQUEST.clone(), value(&sdk_request)?);
+    let builder = http
+        .post(req.url.clone())
+        .headers(headers)
+        .body(req.body.to_vec());
     let resp = builder.send().await.map_err(map_reqwest)?;
     let status = resp.status().as_u16();
     let h = resp.headers();

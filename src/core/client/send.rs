@@ -66,7 +66,10 @@ impl Client {
         let target = self.target();
         let cfg = &self.inner.config;
         let max_attempts = cfg.retry.max_attempts.max(1);
-        let invocation_id = uuid::Uuid::new_v4().to_string();
+        // Only for the service's logs, so a fast PRNG will do; ClientTokens use the OS RNG.
+        let invocation_id = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+            .into_uuid()
+            .to_string();
         let mut retry_cost = 0u32;
         let mut skew_retried = false;
         let mut attempt = 0u32;
@@ -81,7 +84,7 @@ impl Client {
                 .map_err(Error::Credentials)?;
             let req = AttemptRequest {
                 op: call.op,
-                url: &target.endpoint,
+                url: &target.url,
                 region: &target.region,
                 credentials: creds.as_ref(),
                 body: &call.body,

@@ -9,6 +9,8 @@ pub struct Target {
     pub region: String,
     /// The URL calls go to: the explicit endpoint when one was set, else the resolved one.
     pub endpoint: String,
+    /// `endpoint` parsed once, since every attempt needs it.
+    pub url: reqwest::Url,
     /// The endpoint the caller set, which overrides the region's.
     pub explicit_endpoint: Option<String>,
     pub credentials: CredentialsSource,
@@ -23,9 +25,12 @@ impl Target {
         use_dual_stack: bool,
     ) -> Result<Self, String> {
         let endpoint = resolve(region, explicit_endpoint, use_fips, use_dual_stack)?;
+        let url = reqwest::Url::parse(&endpoint)
+            .map_err(|e| format!("endpoint {endpoint:?} is not a valid URL: {e}"))?;
         Ok(Self {
             region: region.to_string(),
             endpoint,
+            url,
             explicit_endpoint: explicit_endpoint.map(str::to_string),
             credentials,
         })
