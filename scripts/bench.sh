@@ -38,30 +38,15 @@ cargo build -q --release --manifest-path "$BENCH_MANIFEST" --features mpmeter --
 cargo build -q --release --manifest-path "$BENCH_MANIFEST" --features sdk --bin sdk-bench
 
 tmp="$(mktemp -d)"
-emulator_pid=
+# shellcheck source=scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 cleanup() {
-    if [ -n "$emulator_pid" ]; then
-        kill "$emulator_pid" 2>/dev/null || true
-        wait "$emulator_pid" 2>/dev/null || true
-    fi
+    stop_emulator
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-"$EMULATOR" --listen 127.0.0.1:0 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
-emulator_pid=$!
-endpoint=
-for _ in $(seq 1 100); do
-    line="$(head -n 1 "$tmp/emulator.out" 2>/dev/null || true)"
-    if [[ "$line" == "listening on http://"* ]]; then endpoint="${line#listening on }"; break; fi
-    kill -0 "$emulator_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$endpoint" ]; then
-    echo "mpm-emulator did not start:" >&2
-    cat "$tmp/emulator.err" >&2
-    exit 1
-fi
+start_emulator "$EMULATOR" "$tmp"
 echo "== mpm-emulator (pid $emulator_pid) listening on $endpoint"
 
 results="$tmp/results"
