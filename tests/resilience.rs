@@ -158,7 +158,7 @@ fn cancelling_a_call_closes_its_connection() {
         Pending::spawn(async move { c.meter_usage(&input).await.result.is_ok() }).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     assert!(!pending.is_finished());
-    assert!(pending.cancel(false));
+    assert!(pending.cancel(|| false));
     let held = closed
         .recv_timeout(Duration::from_secs(5))
         .expect("the connection is closed soon after the cancel");

@@ -187,21 +187,22 @@ impl<T: Send + Sync + 'static> Pending<T> {
         }
     }
 
-    /// Stops the call if it is still running (its I/O is dropped) and makes `cancelled` the
-    /// result. Returns false when the call had already ended.
-    pub fn cancel(self: &Arc<Self>, cancelled: T) -> bool {
+    /// Stops the call if it is still running (its I/O is dropped) and makes `cancelled()` the
+    /// result; the value is only made when it is needed. Returns false when the call had
+    /// already ended.
+    pub fn cancel(self: &Arc<Self>, cancelled: impl FnOnce() -> T) -> bool {
         if self.is_finished() {
             return false;
         }
         if let Some(abort) = self.lock().abort.take() {
             abort.abort();
         }
-        self.complete(cancelled)
+        self.complete(cancelled())
     }
 
     /// The owner lets go: cancels a running call, drops an unstarted callback, and waits for a
     /// callback running on another thread to return, so none runs after this returns.
-    pub fn release(self: &Arc<Self>, cancelled: T) {
+    pub fn release(self: &Arc<Self>, cancelled: impl FnOnce() -> T) {
         {
             let mut st = self.lock();
             st.released = true;
@@ -248,9 +249,9 @@ mod tests {
             p.wait(Some(Duration::from_millis(20))),
             Err(WaitError::TimedOut)
         );
-        assert!(p.cancel(-1));
+        assert!(p.cancel(|| -1));
         assert_eq!(*p.wait(None).unwrap(), -1);
-        assert!(!p.cancel(-2));
+        assert!(!p.cancel(|| -2));
     }
 
     #[test]
@@ -279,7 +280,7 @@ mod tests {
                 n2.fetch_add(1, Ordering::SeqCst);
             }))
             .unwrap();
-        released.release(0);
+        released.release(|| 0);
         std::thread::sleep(Duration::from_millis(80));
         assert_eq!(n.load(Ordering::SeqCst), 0);
     }

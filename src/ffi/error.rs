@@ -64,74 +64,59 @@ pub enum mpm_result {
     MPM_ERR_INVALID_RESPONSE = 106,
 }
 
-impl mpm_result {
-    pub const ALL: &'static [mpm_result] = &[
-        Self::MPM_OK,
-        Self::MPM_ERR_NULL_ARGUMENT,
-        Self::MPM_ERR_INVALID_UTF8,
-        Self::MPM_ERR_INVALID_ARGUMENT,
-        Self::MPM_ERR_UNKNOWN_ENUM,
-        Self::MPM_ERR_INVALID_REQUEST,
-        Self::MPM_ERR_WRONG_OPERATION,
-        Self::MPM_ERR_NOT_FINISHED,
-        Self::MPM_ERR_INDEX_OUT_OF_RANGE,
-        Self::MPM_ERR_WAIT_TIMEOUT,
-        Self::MPM_ERR_WOULD_DEADLOCK,
-        Self::MPM_ERR_ALREADY_SET,
-        Self::MPM_ERR_RUNTIME,
-        Self::MPM_ERR_PANIC,
-        Self::MPM_ERR_ENDPOINT,
-        Self::MPM_ERR_NOT_SET,
-        Self::MPM_ERR_NO_OUTPUT,
-        Self::MPM_ERR_SERVICE,
-        Self::MPM_ERR_TRANSPORT,
-        Self::MPM_ERR_TIMEOUT,
-        Self::MPM_ERR_CANCELLED,
-        Self::MPM_ERR_CREDENTIALS,
-        Self::MPM_ERR_SIGNING,
-        Self::MPM_ERR_INVALID_RESPONSE,
-    ];
+/// Lists each code once and derives both the list of codes and their names from it; the
+/// exhaustive match in `name` makes the compiler reject a list that misses a code.
+macro_rules! result_codes {
+    ($($v:ident),* $(,)?) => {
+        impl mpm_result {
+            pub const ALL: &'static [mpm_result] = &[$(Self::$v),*];
 
-    /// The code's name as a NUL-terminated static string.
-    pub fn name(self) -> &'static std::ffi::CStr {
-        macro_rules! names {
-            ($($v:ident),*) => { match self { $(Self::$v => c_name(concat!(stringify!($v), "\0")),)* } };
+            /// The code's name as a NUL-terminated static string.
+            pub fn name(self) -> &'static std::ffi::CStr {
+                match self {
+                    $(Self::$v => match std::ffi::CStr::from_bytes_with_nul(
+                        concat!(stringify!($v), "\0").as_bytes(),
+                    ) {
+                        Ok(name) => name,
+                        Err(_) => c"MPM_UNKNOWN_RESULT",
+                    },)*
+                }
+            }
         }
-        names!(
-            MPM_OK,
-            MPM_ERR_NULL_ARGUMENT,
-            MPM_ERR_INVALID_UTF8,
-            MPM_ERR_INVALID_ARGUMENT,
-            MPM_ERR_UNKNOWN_ENUM,
-            MPM_ERR_INVALID_REQUEST,
-            MPM_ERR_WRONG_OPERATION,
-            MPM_ERR_NOT_FINISHED,
-            MPM_ERR_INDEX_OUT_OF_RANGE,
-            MPM_ERR_WAIT_TIMEOUT,
-            MPM_ERR_WOULD_DEADLOCK,
-            MPM_ERR_ALREADY_SET,
-            MPM_ERR_RUNTIME,
-            MPM_ERR_PANIC,
-            MPM_ERR_ENDPOINT,
-            MPM_ERR_NOT_SET,
-            MPM_ERR_NO_OUTPUT,
-            MPM_ERR_SERVICE,
-            MPM_ERR_TRANSPORT,
-            MPM_ERR_TIMEOUT,
-            MPM_ERR_CANCELLED,
-            MPM_ERR_CREDENTIALS,
-            MPM_ERR_SIGNING,
-            MPM_ERR_INVALID_RESPONSE
-        )
-    }
+    };
+}
 
+result_codes!(
+    MPM_OK,
+    MPM_ERR_NULL_ARGUMENT,
+    MPM_ERR_INVALID_UTF8,
+    MPM_ERR_INVALID_ARGUMENT,
+    MPM_ERR_UNKNOWN_ENUM,
+    MPM_ERR_INVALID_REQUEST,
+    MPM_ERR_WRONG_OPERATION,
+    MPM_ERR_NOT_FINISHED,
+    MPM_ERR_INDEX_OUT_OF_RANGE,
+    MPM_ERR_WAIT_TIMEOUT,
+    MPM_ERR_WOULD_DEADLOCK,
+    MPM_ERR_ALREADY_SET,
+    MPM_ERR_RUNTIME,
+    MPM_ERR_PANIC,
+    MPM_ERR_ENDPOINT,
+    MPM_ERR_NOT_SET,
+    MPM_ERR_NO_OUTPUT,
+    MPM_ERR_SERVICE,
+    MPM_ERR_TRANSPORT,
+    MPM_ERR_TIMEOUT,
+    MPM_ERR_CANCELLED,
+    MPM_ERR_CREDENTIALS,
+    MPM_ERR_SIGNING,
+    MPM_ERR_INVALID_RESPONSE,
+);
+
+impl mpm_result {
     pub fn from_u32(code: u32) -> Option<Self> {
         Self::ALL.iter().copied().find(|c| *c as u32 == code)
     }
-}
-
-fn c_name(s: &'static str) -> &'static std::ffi::CStr {
-    std::ffi::CStr::from_bytes_with_nul(s.as_bytes()).expect("names end with NUL")
 }
 
 /// An error on its way to C: a code and a message for the last error.

@@ -158,7 +158,7 @@ pub extern "C" fn mpm_response_on_finished(
 pub extern "C" fn mpm_response_cancel(response: *mut mpm_response) -> mpm_result {
     ffi_boundary! {
         to_code(try_ref(response, "response").map(|h| {
-            h.pending.cancel(Completed::cancelled());
+            h.pending.cancel(Completed::cancelled);
         }))
     }
 }
@@ -170,7 +170,7 @@ pub extern "C" fn mpm_response_cancel(response: *mut mpm_response) -> mpm_result
 pub extern "C" fn mpm_response_free(response: *mut mpm_response) {
     ffi_boundary! {
         if let Ok(h) = try_ref(response, "response") {
-            h.pending.release(Completed::cancelled());
+            h.pending.release(Completed::cancelled);
         }
         free_boxed(response)
     }
