@@ -8,6 +8,7 @@ use crate::config::ConfigPatch;
 use crate::faults::{Fault, FaultMode};
 use crate::server::Resp;
 use crate::state::{lock, read, write, AppState};
+use crate::timefmt::{parse_instant_millis, rfc3339_millis};
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode};
 use http_body_util::Full;
@@ -18,7 +19,7 @@ pub const ROUTES: &str = "\
 GET    /__mpm/health    liveness, emulator time and clock offset
 GET    /__mpm/ledger    JSON array of accepted metering records
 DELETE /__mpm/ledger    forget all records and idempotency state (truncates --ledger-file)
-POST   /__mpm/reset     clear ledger, idempotency state, faults, request counts, clock offset
+POST   /__mpm/reset     clear ledger, idempotency state, faults, request counts, clock offset and pin
 GET    /__mpm/faults    pending faults
 POST   /__mpm/faults    add fault(s): {\"mode\":\"throttle\",\"count\":2,\"operation\":\"MeterUsage\"} or an array
 DELETE /__mpm/faults    remove all pending faults
@@ -26,8 +27,8 @@ GET    /__mpm/config    products, customers, licenses, tokens, credential key id
 POST   /__mpm/config    merge a config patch (same JSON as --config)
 GET    /__mpm/requests  requests seen per operation and outcome
 DELETE /__mpm/requests  reset those counts
-GET    /__mpm/clock     clock offset in seconds
-POST   /__mpm/clock     set the offset: {\"offset_seconds\": N}";
+GET    /__mpm/clock     emulator time, offset in seconds, pinned instant (or null)
+POST   /__mpm/clock     set the offset {\"offset_seconds\": N} and/or pin the clock {\"now\": \"2026-12-01T06:00:00Z\"} (null: system clock)";
 
 fn respond(status: u16, v: Value) -> Resp {
     let mut resp = Response::new(Full::new(Bytes::from(v.to_string())));
@@ -64,6 +65,53 @@ fn add_fault(state: &AppState, v: Value) -> Result<(), String> {
     Ok(())
 }
 
+fn clock_view(state: &AppState) -> Value {
+    let now_ms = state.clock.now_ms();
+    json!({
+        "now": now_ms as f64 / 1000.0,
+        "now_rfc3339": rfc3339_millis(now_ms),
+        "offset_seconds": state.clock.offset_seconds(),
+        "pinned": state.clock.pinned_ms().map(rfc3339_millis),
+    })
+}
+
+/// `POST /__mpm/clock`: `offset_seconds` and/or `now` (RFC 3339 in UTC or
+/// Unix seconds; null unpins). Pinning without an offset clears the offset,
+/// so the clock then reads exactly `now`. Nothing changes on a bad request.
+fn set_clock(state: &AppState, v: &Value) -> Result<(), String> {
+    const USAGE: &str = "expected {\"offset_seconds\": <integer>} and/or {\"now\": \"2026-12-01T06:00:00Z\" | <Unix seconds> | null}";
+    let obj = v.as_object().ok_or(USAGE)?;
+    if obj.is_empty() || obj.keys().any(|k| k != "offset_seconds" && k != "now") {
+        return Err(USAGE.into());
+    }
+    let offset = match obj.get("offset_seconds") {
+        None => None,
+        Some(o) => Some(o.as_i64().ok_or(USAGE)?),
+    };
+    let pin = match obj.get("now") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(
+            parse_instant_millis(s).ok_or_else(|| format!("bad \"now\" '{s}': {USAGE}"))?,
+        )),
+        Some(n @ Value::Number(_)) => Some(Some(
+            parse_instant_millis(&n.to_string())
+                .ok_or_else(|| format!("bad \"now\" {n}: {USAGE}"))?,
+        )),
+        Some(_) => return Err(USAGE.into()),
+    };
+    if let Some(p) = pin {
+        state.clock.pin_ms(p);
+        if offset.is_none() {
+            state.clock.set_offset_seconds(0);
+        }
+    }
+    if let Some(o) = offset {
+        state.clock.set_offset_seconds(o);
+    }
+    Ok(())
+}
+
 fn parse_body(body: &Bytes) -> Result<Value, Resp> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
@@ -83,6 +131,7 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
                 "status": "ok",
                 "now": state.clock.now_ms() as f64 / 1000.0,
                 "clock_offset_seconds": state.clock.offset_seconds(),
+                "clock_pinned": state.clock.pinned_ms().map(rfc3339_millis),
             }),
         ),
         ("GET", "/__mpm/ledger") => {
@@ -103,6 +152,7 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
             lock(&state.faults).clear();
             lock(&state.stats).clear();
             state.clock.set_offset_seconds(0);
+            state.clock.pin_ms(None);
             respond(200, json!({"reset": true}))
         }
         ("GET", "/__mpm/faults") => respond(200, json!(lock(&state.faults).list())),
@@ -143,20 +193,15 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
             lock(&state.stats).clear();
             respond(200, json!({"cleared": "requests"}))
         }
-        ("GET", "/__mpm/clock") => {
-            respond(200, json!({"offset_seconds": state.clock.offset_seconds()}))
-        }
+        ("GET", "/__mpm/clock") => respond(200, clock_view(state)),
         ("POST", "/__mpm/clock") => {
             let v = match parsed() {
                 Ok(v) => v,
                 Err(r) => return r,
             };
-            match v.get("offset_seconds").and_then(Value::as_i64) {
-                Some(s) => {
-                    state.clock.set_offset_seconds(s);
-                    respond(200, json!({"offset_seconds": s}))
-                }
-                None => bad_request("expected {\"offset_seconds\": <integer>}"),
+            match set_clock(state, &v) {
+                Ok(()) => respond(200, clock_view(state)),
+                Err(e) => bad_request(e),
             }
         }
         _ => respond(

@@ -79,6 +79,12 @@ pub struct Cli {
     #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
     pub clock_offset: i64,
 
+    /// Pin the emulator clock at this instant, RFC 3339 in UTC
+    /// (2026-12-01T06:00:00Z) or Unix seconds; it stands still there (plus
+    /// --clock-offset) until changed through POST /__mpm/clock or reset.
+    #[arg(long, value_name = "TIME", value_parser = parse_clock_now)]
+    pub clock_now: Option<i64>,
+
     /// Append accepted records to this JSON Lines file and reload it at
     /// start, so idempotency survives restarts.
     #[arg(long, value_name = "PATH")]
@@ -87,6 +93,12 @@ pub struct Cli {
     /// Log one line per request to stderr.
     #[arg(long)]
     pub verbose: bool,
+}
+
+fn parse_clock_now(s: &str) -> Result<i64, String> {
+    crate::timefmt::parse_instant_millis(s).ok_or_else(|| {
+        format!("expected RFC 3339 in UTC (2026-12-01T06:00:00Z) or Unix seconds, got '{s}'")
+    })
 }
 
 fn indent(s: &str) -> String {
@@ -120,6 +132,7 @@ impl Cli {
             ledger_file: self.ledger_file,
             faults: self.faults,
             clock_offset_seconds: self.clock_offset,
+            clock_now_ms: self.clock_now,
         })
     }
 }

@@ -50,6 +50,8 @@ pub struct Options {
     pub ledger_file: Option<PathBuf>,
     pub faults: Vec<Fault>,
     pub clock_offset_seconds: i64,
+    /// Pin the clock at this instant (epoch ms, before the offset); None: the system clock.
+    pub clock_now_ms: Option<i64>,
 }
 
 pub struct Running {
@@ -85,6 +87,7 @@ pub async fn start(listen: SocketAddr, opts: Options) -> std::io::Result<Running
     let ledger = Ledger::open(opts.ledger_file.as_deref())?;
     let clock = Clock::default();
     clock.set_offset_seconds(opts.clock_offset_seconds);
+    clock.pin_ms(opts.clock_now_ms);
     let mut faults = Faults::default();
     for f in opts.faults {
         match (f.mode, f.offset_seconds) {

@@ -173,7 +173,9 @@ async fn whole_batch_failures_record_nothing() {
             "'usageRecords.2.member.usageAllocations'",
         );
     assert!(emu.ledger().await.is_empty());
-    // 23 hours back is still inside the window.
+    // 23 hours back is still inside the window. (Relative to the harness's
+    // pinned mid-month NOW: on the 1st after 06:00 UTC it would lie in the
+    // closed previous month; time_windows.rs tests that case.)
     emu.call(
         "BatchMeterUsage",
         batch(vec![record(
@@ -188,16 +190,15 @@ async fn whole_batch_failures_record_nothing() {
 }
 
 /// At 07:00 UTC on the 1st, last month's records are refused even inside
-/// 24 hours; at 05:00 they are still accepted.
+/// 24 hours; at 05:00 they are still accepted. (time_windows.rs has the
+/// minute-by-minute boundaries.)
 #[tokio::test]
 async fn month_end_grace_period() {
-    let now = now_secs() as i64;
-    let month = mpm_emulator::timefmt::month_start(now);
+    let month = at("2026-07-01T00:00:00Z") as i64;
     for (hours_into_month, accepted) in [(7, false), (5, true)] {
         let emu_now = month + hours_into_month * 3600;
-        let offset = emu_now - now;
-        let emu = start_with(|o| o.clock_offset_seconds = offset).await;
-        let signer = Signer::shifted(offset);
+        let emu = start_with(|o| o.clock_now_ms = Some(emu_now * 1000)).await;
+        let signer = Signer::at(emu_now as f64);
         let ts = (month - 2 * 3600) as f64; // 22:00 on the last day of the previous month
         let r = emu
             .call_as(

@@ -14,9 +14,19 @@ impl Drop for Proc {
     }
 }
 
+/// The binary with its clock pinned at the harness's [`NOW`] unless `args`
+/// pin it elsewhere, so the helpers' signatures fit it.
 fn spawn(args: &[&str]) -> (Proc, String) {
+    let now = NOW.to_string();
+    let pin = ["--clock-now", now.as_str()];
+    let pin = if args.contains(&"--clock-now") {
+        &[][..]
+    } else {
+        &pin[..]
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
         .args(["--listen", "127.0.0.1:0"])
+        .args(pin)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -111,6 +121,7 @@ fn help_documents_options_and_admin_api() {
         "--config",
         "--fault",
         "--clock-offset",
+        "--clock-now",
         "--ledger-file",
         "--verbose",
         "/__mpm/health",
@@ -131,18 +142,73 @@ fn help_documents_options_and_admin_api() {
 
 #[test]
 fn bad_arguments_fail() {
-    let out = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
-        .args(["--fault", "explode:1"])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown fault mode"));
+    for (args, error) in [
+        (["--fault", "explode:1"], "unknown fault mode"),
+        (["--clock-now", "2027-02-29T00:00:00Z"], "expected RFC 3339"),
+        (["--clock-now", "tomorrow"], "expected RFC 3339"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(error),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// `--clock-now` pins the clock (with `--clock-offset` on top): the time
+/// rules, the Date header and the signature check all read it.
+#[tokio::test]
+async fn clock_now_pins_the_clock() {
+    let (_p, line) = spawn(&[
+        "--clock-now",
+        "2028-03-01T05:00:00Z",
+        "--clock-offset",
+        "3540",
+    ]);
+    let emu = emu_at(&line).await;
+    let now = at("2028-03-01T05:59:00Z");
+    let clock = emu.admin("GET", "/__mpm/clock", None).await;
+    assert_eq!(clock["now"], json!(now));
+    assert_eq!(clock["now_rfc3339"], "2028-03-01T05:59:00.000Z");
+    assert_eq!(clock["pinned"], "2028-03-01T05:00:00.000Z");
+    assert_eq!(clock["offset_seconds"], 3540);
+    // Still inside the previous month's grace period: a 29 February record is taken.
+    let feb29 = at("2028-02-29T23:30:00Z");
+    let batch = json!({"ProductCode": "demo-product",
+        "UsageRecords": [record("demo-customer-1", "users", feb29, 1)]});
+    let r = emu
+        .call_as("BatchMeterUsage", batch.clone(), &Signer::at(now))
+        .await;
+    assert_eq!(r.ok()["Results"][0]["Status"], "Success");
+    assert_eq!(r.headers["date"], "Wed, 01 Mar 2028 05:59:00 GMT");
+    // The clock stands still until told otherwise.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(
+        emu.admin("GET", "/__mpm/clock", None).await["now"],
+        json!(now)
+    );
+    // Moved past 06:00 through the admin API, the same record is refused.
+    let later = at("2028-03-01T06:00:00Z");
+    emu.set_now(later).await;
+    emu.call_as("BatchMeterUsage", batch, &Signer::at(later))
+        .await
+        .assert_error(
+            400,
+            "TimestampOutOfBoundsException",
+            "previous billing month",
+        );
 }
 
 #[tokio::test]
 async fn verbose_logs_requests_to_stderr_only() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mpm-emulator"))
         .args(["--listen", "127.0.0.1:0", "--verbose"])
+        .args(["--clock-now", &NOW.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

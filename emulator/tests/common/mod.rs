@@ -1,6 +1,11 @@
 //! Shared test harness: an in-process emulator on 127.0.0.1:0 and a client
 //! that signs with the AWS SDK's own SigV4 implementation (aws-sigv4), so
 //! the emulator's hand-written verifier is checked against the real thing.
+//!
+//! Time: every emulator started here has its clock pinned at [`NOW`] unless a
+//! test says otherwise, and [`Signer::default`] signs at that instant, so no
+//! test depends on the date or hour it runs at. [`now_secs`] and
+//! [`past_hour`] are relative to [`NOW`], never to the system clock.
 #![allow(dead_code)]
 
 use aws_credential_types::Credentials;
@@ -16,6 +21,21 @@ pub const AKID: &str = "AKIAIOSFODNN7EXAMPLE";
 pub const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 pub const LICENSE: &str = "arn:aws:license-manager::111122223333:license:l-demo0000000000000000001";
 
+/// The instant the harness pins every emulator at: 2026-06-17T14:25:30Z, a
+/// mid-month afternoon well away from any month, day or hour boundary.
+pub const NOW: i64 = 1_781_706_330;
+
+/// Epoch seconds of an RFC 3339 UTC instant, e.g. `at("2026-12-01T06:00:00Z")`.
+pub fn at(rfc3339: &str) -> f64 {
+    mpm_emulator::timefmt::parse_rfc3339_millis(rfc3339)
+        .unwrap_or_else(|| panic!("bad instant {rfc3339}")) as f64
+        / 1000.0
+}
+
+pub fn system_time(epoch_secs: f64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs_f64(epoch_secs)
+}
+
 pub fn default_options() -> Options {
     let mut world = World::defaults();
     let c = World::default_credential();
@@ -27,6 +47,7 @@ pub fn default_options() -> Options {
             verbose: false,
         },
         world,
+        clock_now_ms: Some(NOW * 1000),
         ..Options::default()
     }
 }
@@ -60,11 +81,9 @@ pub async fn start_with(f: impl FnOnce(&mut Options)) -> Emu {
     }
 }
 
+/// The harness's "now": [`NOW`], where the emulators' clocks stand.
 pub fn now_secs() -> f64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs_f64()
+    NOW as f64
 }
 
 /// How to sign a request; defaults to the emulator's default test key.
@@ -86,21 +105,21 @@ impl Default for Signer {
             token: None,
             region: "us-east-1".into(),
             service: "aws-marketplace".into(),
-            time: SystemTime::now(),
+            time: system_time(NOW as f64),
         }
     }
 }
 
 impl Signer {
+    /// Signs `secs` away from [`NOW`].
     pub fn shifted(secs: i64) -> Signer {
-        let now = SystemTime::now();
-        let time = if secs >= 0 {
-            now + Duration::from_secs(secs as u64)
-        } else {
-            now - Duration::from_secs((-secs) as u64)
-        };
+        Signer::at((NOW + secs) as f64)
+    }
+
+    /// Signs at this instant (epoch seconds).
+    pub fn at(epoch_secs: f64) -> Signer {
         Signer {
-            time,
+            time: system_time(epoch_secs),
             ..Signer::default()
         }
     }
@@ -228,6 +247,21 @@ impl Emu {
         serde_json::from_str(&resp.text().await.unwrap()).unwrap()
     }
 
+    /// Pins the emulator's clock at `epoch_secs` through the admin API (the
+    /// offset goes back to 0).
+    pub async fn set_now(&self, epoch_secs: f64) {
+        let v = self
+            .admin("POST", "/__mpm/clock", Some(json!({"now": epoch_secs})))
+            .await;
+        assert_eq!(v["now"].as_f64(), Some(epoch_secs), "{v}");
+    }
+
+    /// Calls with the clock pinned at `epoch_secs`, signed at that instant.
+    pub async fn call_at(&self, epoch_secs: f64, op: &str, body: Value) -> Reply {
+        self.set_now(epoch_secs).await;
+        self.call_as(op, body, &Signer::at(epoch_secs)).await
+    }
+
     pub async fn ledger(&self) -> Vec<Value> {
         self.admin("GET", "/__mpm/ledger", None)
             .await
@@ -252,8 +286,8 @@ pub fn record(customer: &str, dimension: &str, ts: f64, qty: i64) -> Value {
     json!({"CustomerIdentifier": customer, "Dimension": dimension, "Timestamp": ts, "Quantity": qty})
 }
 
-/// A time `secs` into the previous full hour: always in the past and inside
-/// every acceptance window, and two values share an hour key.
+/// A time `secs` into the hour before [`NOW`]'s (13:00:00Z + secs): in the
+/// past and inside every acceptance window, and two values share an hour key.
 pub fn past_hour(secs: f64) -> f64 {
     (now_secs() / 3600.0).floor() * 3600.0 - 3600.0 + secs
 }
