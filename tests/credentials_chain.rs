@@ -489,3 +489,32 @@ fn region_from_imds_only_when_asked_and_only_when_unset() {
     assert!(start.elapsed() < Duration::from_secs(3));
     mpm_config_free(cfg);
 }
+
+/// The stubs stamp Expiration with `stub_aws::iso8601(now + ttl)`, so its calendar runs on
+/// whatever date the suite does: it must be right on the dates where calendars go wrong.
+#[test]
+fn stub_expiration_dates_are_right_on_any_date() {
+    let iso =
+        |secs: i64| stub_aws::iso8601(SystemTime::UNIX_EPOCH + Duration::from_secs(secs as u64));
+    for (secs, want) in [
+        (1_835_481_599, "2028-02-29T23:59:59Z"),
+        (1_835_481_600, "2028-03-01T00:00:00Z"),
+        (1_798_761_599, "2026-12-31T23:59:59Z"),
+        (1_798_761_600, "2027-01-01T00:00:00Z"),
+        (951_825_600, "2000-02-29T12:00:00Z"),
+        (4_107_542_400, "2100-03-01T00:00:00Z"),
+    ] {
+        assert_eq!(iso(secs), want);
+    }
+    // Every day's last and first second from 2026 to 2029, against the SDK's formatter.
+    let smithy = |secs: i64| {
+        aws_smithy_types::DateTime::from_secs(secs)
+            .fmt(aws_smithy_types::date_time::Format::DateTime)
+            .unwrap()
+    };
+    for midnight in (1_767_225_600..=1_893_456_000).step_by(86_400) {
+        for secs in [midnight - 1, midnight] {
+            assert_eq!(iso(secs), smithy(secs), "{secs}");
+        }
+    }
+}

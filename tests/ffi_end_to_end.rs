@@ -42,7 +42,9 @@ fn meter_request(dimension: &str, quantity: i32, timestamp: i64) -> *mut mpm_met
 fn meter_usage_succeeds_and_is_idempotent_within_the_hour() {
     let emu = Emulator::start(&[]);
     let client = client_for(&emu.url, ACCESS_KEY, SECRET_KEY);
-    let req = meter_request("users", 3, now());
+    // One timestamp for every request here: the same hour whenever the test runs.
+    let ts = past_hour();
+    let req = meter_request("users", 3, ts);
     let first = mpm_client_meter_usage(client, req);
     assert_eq!(wait(first), mpm_result::MPM_OK, "{}", describe(first));
     let id = rs(mpm_meter_usage_response_metering_record_id(first)).expect("record id");
@@ -68,7 +70,7 @@ fn meter_usage_succeeds_and_is_idempotent_within_the_hour() {
     );
 
     // Another quantity for the same hour is a DuplicateRequestException.
-    let dup_req = meter_request("users", 4, now());
+    let dup_req = meter_request("users", 4, ts);
     let dup = mpm_client_meter_usage(client, dup_req);
     assert_eq!(wait(dup), mpm_result::MPM_ERR_SERVICE);
     assert_eq!(
@@ -329,7 +331,8 @@ fn throttled_500_and_dropped_requests_succeed_on_retry() {
         .enumerate()
     {
         emu.fault(&format!(r#"{{"mode":"{mode}","count":1}}"#));
-        let req = meter_request("hosts", 1, now() - 3600 * i as i64);
+        // Four distinct hours, however the wall clock moves meanwhile.
+        let req = meter_request("hosts", 1, past_hour() - 3600 * i as i64);
         let resp = mpm_client_meter_usage(client, req);
         assert_eq!(wait(resp), mpm_result::MPM_OK, "{mode}: {}", describe(resp));
         assert_eq!(mpm_response_attempts(resp), 2, "{mode}");
@@ -338,7 +341,7 @@ fn throttled_500_and_dropped_requests_succeed_on_retry() {
     }
     // Faults on every attempt: gives up after 3 with the last error.
     emu.fault(r#"{"mode":"internal","count":3}"#);
-    let req = meter_request("hosts", 1, now() - 5 * 3600);
+    let req = meter_request("hosts", 1, past_hour() - 4 * 3600);
     let resp = mpm_client_meter_usage(client, req);
     assert_eq!(wait(resp), mpm_result::MPM_ERR_SERVICE);
     assert_eq!(mpm_response_attempts(resp), 3);

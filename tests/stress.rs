@@ -185,7 +185,8 @@ fn batch_results_plus_unprocessed_always_equal_the_records_sent() {
         for a in accounts {
             for d in dims {
                 let rec = mpm_usage_record_new();
-                mpm_usage_record_set_timestamp(rec, now() - hour * 3600);
+                // Five distinct hours, however the wall clock moves meanwhile.
+                mpm_usage_record_set_timestamp(rec, past_hour() - hour * 3600);
                 mpm_usage_record_set_customer_aws_account_id(rec, cs(a).as_ptr());
                 mpm_usage_record_set_dimension(rec, cs(d).as_ptr());
                 mpm_usage_record_set_quantity(rec, 7);
