@@ -400,14 +400,16 @@ extern "C" {
 mpm_client *mpm_client_new(uint32_t region, const mpm_credentials *credentials);
 
 // Makes a client for a region given by name ("eu-west-1", "cn-north-1", any region the
-// endpoint rules accept). `credentials` is referenced as in `mpm_client_new`. The returned
-// pointer must be freed with `mpm_client_free`; NULL on error (see the last error).
+// endpoint rules accept; at most 63 bytes). `credentials` is referenced as in
+// `mpm_client_new`. The returned pointer must be freed with `mpm_client_free`; NULL on error
+// (see the last error).
 mpm_client *mpm_client_new_with_region_name(const char *region, const mpm_credentials *credentials);
 
 // Makes a client that sends every call to `endpoint_url` (http or https, any port, e.g. a
-// local emulator), signing for region "us-east-1" until `mpm_client_set_region` says
-// otherwise. `credentials` is referenced as in `mpm_client_new`. The returned pointer must be
-// freed with `mpm_client_free`; NULL on error (see the last error).
+// local emulator; at most 2048 bytes, no user info), signing for region "us-east-1" until
+// `mpm_client_set_region` says otherwise. `credentials` is referenced as in
+// `mpm_client_new`. The returned pointer must be freed with `mpm_client_free`; NULL on error
+// (see the last error).
 mpm_client *mpm_client_new_with_endpoint(const char *endpoint_url,
                                          const mpm_credentials *credentials);
 
@@ -528,8 +530,9 @@ mpm_result mpm_config_set_app_id(mpm_config *config, const char *app_id);
 
 // Sets the proxy (strings copied): `url` NULL goes back to the default (HTTPS_PROXY,
 // HTTP_PROXY, ALL_PROXY and NO_PROXY from the environment); "" means no proxy at all;
-// otherwise an http:// or https:// proxy URL (may carry user:password, never shown in
-// errors), bypassed for the hosts listed in `no_proxy` (NO_PROXY syntax; NULL for none).
+// otherwise an http:// or https:// proxy URL of at most 2048 bytes (may carry
+// user:password, never shown in errors or debug output), bypassed for the hosts listed in
+// `no_proxy` (NO_PROXY syntax; NULL for none).
 mpm_result mpm_config_set_proxy(mpm_config *config, const char *url, const char *no_proxy);
 
 // Trusts the CA certificates of a PEM file besides the built-in roots (for a TLS-inspecting
@@ -558,8 +561,10 @@ mpm_result mpm_config_load_region_from_imds(mpm_config *config, uint32_t timeout
 
 // Static credentials: an access key id, a secret key and, for temporary credentials, a
 // session token (NULL or "" for none; sent as X-Amz-Security-Token). The strings are copied.
-// Returns NULL on a NULL, empty or non-UTF-8 key (see the last error). The returned pointer
-// must be freed with `mpm_credentials_free`.
+// Returns NULL on a NULL or non-UTF-8 key, and with MPM_ERR_INVALID_ARGUMENT on an empty
+// key, a key holding CR, LF or another control character, an access key id or secret key
+// over 128 bytes or a session token over 16 KiB (the last error names the key, never its
+// value). The returned pointer must be freed with `mpm_credentials_free`.
 mpm_credentials *mpm_credentials_new_basic(const char *access_key_id,
                                            const char *secret_key,
                                            const char *session_token);
@@ -602,8 +607,9 @@ mpm_credentials *mpm_credentials_new_for_platform(uint32_t platform);
 
 // Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
 // `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
-// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL,
-// empty or non-UTF-8 key.
+// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL or
+// non-UTF-8 key, and MPM_ERR_INVALID_ARGUMENT for a key `mpm_credentials_new_basic` would
+// refuse; then nothing is set, and a callback returning 0 fails the fetch.
 mpm_result mpm_credentials_out_set(mpm_credentials_out *out,
                                    const char *access_key_id,
                                    const char *secret_key,

@@ -219,6 +219,104 @@ fn credential_process_profile() {
     );
 }
 
+fn executable(env: &Env, name: &str, text: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = env.file(name, text);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path
+}
+
+/// aws-config copies a failed credential_process's stderr into its error. Secrets there are
+/// redacted: labelled ones always, and the keys of the credentials in use by value.
+#[test]
+fn credential_process_stderr_reaches_no_message_with_a_secret() {
+    let env = Env::new("process-stderr");
+    let script = executable(
+        &env,
+        "creds.sh",
+        concat!(
+            "#!/bin/sh\n",
+            "echo '{\"Version\":1,\"AccessKeyId\":\"AKIDPROC\",",
+            "\"SecretAccessKey\":\"json-secret-DO-NOT-LEAK\",",
+            "\"SessionToken\":\"json-token-DO-NOT-LEAK\"}' >&2\n",
+            "echo 'aws_secret_access_key = ini-secret-DO-NOT-LEAK' >&2\n",
+            "exit 3\n"
+        ),
+    );
+    env.file(
+        "config",
+        &format!("[profile proc]\ncredential_process = {script}\n"),
+    );
+    let src = CredentialsSource::profile(Some("proc"), ChainOptions::default());
+    let err = resolve(&src).unwrap_err();
+    assert!(err.contains("Stderr") && err.contains("AKIDPROC"), "{err}");
+    assert!(!err.contains("DO-NOT-LEAK"), "a secret leaked: {err}");
+
+    // First run: credentials expiring in 5 s; the refresh fails and prints the old secret
+    // with no label, so only its known value can find it.
+    let expiry = aws_smithy_types::DateTime::from_secs(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            + 5,
+    )
+    .fmt(aws_smithy_types::date_time::Format::DateTime)
+    .unwrap();
+    let marker = env.path("ran");
+    let script = executable(
+        &env,
+        "refresh.sh",
+        &format!(
+            "#!/bin/sh\nif [ -f {marker} ]; then echo 'refresh failed; old key was \
+             known-secret-DO-NOT-LEAK' >&2; exit 1; fi\ntouch {marker}\necho '{{\"Version\":1,\
+             \"AccessKeyId\":\"AKIDPROC\",\"SecretAccessKey\":\"known-secret-DO-NOT-LEAK\",\
+             \"Expiration\":\"{expiry}\"}}'\n"
+        ),
+    );
+    env.file(
+        "config",
+        &format!("[profile proc]\ncredential_process = {script}\n"),
+    );
+    let src = CredentialsSource::profile(Some("proc"), ChainOptions::default());
+    let rt = rt();
+    assert!(rt.block_on(src.resolve()).is_ok());
+    let err = rt.block_on(src.resolve()).unwrap_err();
+    assert!(err.contains("refresh failed"), "{err}");
+    assert!(!err.contains("DO-NOT-LEAK"), "a secret leaked: {err}");
+}
+
+/// Keys holding CR, LF or another control character are refused when a provider returns
+/// them, naming the provider and the field, never the value.
+#[test]
+fn keys_with_control_characters_from_the_environment_or_a_profile_are_refused() {
+    let env = Env::new("control");
+    env.set("AWS_ACCESS_KEY_ID", "AKIDENV");
+    env.set(
+        "AWS_SECRET_ACCESS_KEY",
+        "env-secret\r\nX-Injected: DO-NOT-LEAK",
+    );
+    let err = resolve(&chain()).unwrap_err();
+    assert!(
+        err.contains("environment") && err.contains("secret_key"),
+        "{err}"
+    );
+    assert!(!err.contains("DO-NOT-LEAK"), "{err}");
+    env.unset("AWS_SECRET_ACCESS_KEY");
+    env.unset("AWS_ACCESS_KEY_ID");
+    env.file(
+        "credentials",
+        "[default]\naws_access_key_id = AKIDFILE\naws_secret_access_key = file-secret\n\
+         aws_session_token = tok\u{1}en-DO-NOT-LEAK\n",
+    );
+    let err = resolve(&chain()).unwrap_err();
+    assert!(
+        err.contains("profile") && err.contains("session_token"),
+        "{err}"
+    );
+    assert!(!err.contains("DO-NOT-LEAK"), "{err}");
+}
+
 #[test]
 fn web_identity_for_eks_irsa() {
     let env = Env::new("web");

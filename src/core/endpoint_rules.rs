@@ -9,7 +9,10 @@
 //! that is not a single RFC 1123 host label, and an explicit endpoint that is
 //! not an absolute http(s) URL with a host: the rule set pastes both verbatim
 //! into the URL, so "us-east-1/../x" or "evil.com#" would otherwise steer
-//! signed requests to another host or path.
+//! signed requests to another host or path. Sizes are checked first: a region
+//! of more than `MAX_REGION_LEN` bytes or an endpoint of more than
+//! `MAX_ENDPOINT_LEN` is refused before anything else reads it, and messages
+//! quote inputs only through `core::quote` (a short prefix, user info redacted).
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,9 +23,16 @@ use regex_lite::Regex;
 use serde_json::{Map, Value};
 
 use super::partitions::{Partition, DEFAULT_PARTITION_ID, PARTITIONS};
+use super::quote::quote;
 
 // `partitions` is private to `core`; the FFI region tests need the list.
 pub use super::partitions::{all_regions, RegionInfo};
+
+/// Longest region accepted: one RFC 1123 host label.
+pub(crate) const MAX_REGION_LEN: usize = 63;
+/// Longest explicit endpoint URL accepted: the de facto URL limit of browsers and HTTP
+/// front ends; a metering endpoint (scheme, host, port, a short path) needs far less.
+pub(crate) const MAX_ENDPOINT_LEN: usize = 2048;
 
 /// Inputs of the rule set (its parameters Region, UseFIPS, UseDualStack, Endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +135,8 @@ fn resolve_with(params: &EndpointParams, table: &PartitionTable) -> Result<Strin
             // result anyway keeps a future rule-set change from slipping by.
             if parse_url(&url).is_none() {
                 return Err(EndpointError(format!(
-                    "endpoint rules produced an invalid URL {url:?}"
+                    "endpoint rules produced an invalid URL {}",
+                    quote(&url)
                 )));
             }
             Ok(url)
@@ -138,8 +149,14 @@ fn resolve_with(params: &EndpointParams, table: &PartitionTable) -> Result<Strin
 }
 
 /// mpmeter policy: a region is one RFC 1123 host label.
-fn check_region(region: &str) -> Result<(), EndpointError> {
-    let ok = (1..=63).contains(&region.len())
+pub fn check_region(region: &str) -> Result<(), EndpointError> {
+    if region.len() > MAX_REGION_LEN {
+        return Err(EndpointError(format!(
+            "invalid region {}: longer than {MAX_REGION_LEN} bytes",
+            quote(region)
+        )));
+    }
+    let ok = !region.is_empty()
         && region
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-')
@@ -149,20 +166,29 @@ fn check_region(region: &str) -> Result<(), EndpointError> {
         Ok(())
     } else {
         Err(EndpointError(format!(
-            "invalid region {region:?}: a region must be 1-63 characters of \
-             a-z, A-Z, 0-9 and '-', not starting or ending with '-'"
+            "invalid region {}: a region must be 1-63 characters of \
+             a-z, A-Z, 0-9 and '-', not starting or ending with '-'",
+            quote(region)
         )))
     }
 }
 
-/// mpmeter policy: an explicit endpoint is an absolute http(s) URL with a host.
-fn check_endpoint(endpoint: &str) -> Result<(), EndpointError> {
+/// mpmeter policy: an explicit endpoint is an absolute http(s) URL with a host, of at most
+/// `MAX_ENDPOINT_LEN` bytes.
+pub fn check_endpoint(endpoint: &str) -> Result<(), EndpointError> {
+    if endpoint.len() > MAX_ENDPOINT_LEN {
+        return Err(EndpointError(format!(
+            "invalid endpoint URL {}: longer than {MAX_ENDPOINT_LEN} bytes",
+            quote(endpoint)
+        )));
+    }
     match parse_url(endpoint) {
         Some(_) => Ok(()),
         None => Err(EndpointError(format!(
-            "invalid endpoint URL {endpoint:?}: expected an absolute http:// or \
+            "invalid endpoint URL {}: expected an absolute http:// or \
              https:// URL with a host (optional port and path; no user info, \
-             query or fragment)"
+             query or fragment)",
+            quote(endpoint)
         ))),
     }
 }

@@ -8,6 +8,9 @@ use std::time::Duration;
 use aws_runtime::env_config::property::PropertiesKey;
 use aws_types::os_shim_internal::{Env, Fs};
 
+use super::quote::quote;
+use super::redact;
+
 /// The service id of Marketplace Metering in the SDKs' configuration
 /// (AWS_ENDPOINT_URL_MARKETPLACE_METERING, `[services]` key `marketplace_metering`).
 const SERVICE_ENV_SUFFIX: &str = "MARKETPLACE_METERING";
@@ -121,8 +124,9 @@ fn parse_bool(v: Sourced<String>) -> Result<Sourced<bool>, String> {
         "false" => false,
         _ => {
             return Err(format!(
-                "{} must be true or false (got {:?})",
-                v.source, v.value
+                "{} must be true or false (got {})",
+                v.source,
+                quote(&v.value)
             ))
         }
     };
@@ -139,8 +143,9 @@ fn parse_positive(v: Sourced<String>) -> Result<Sourced<u32>, String> {
             source: v.source,
         }),
         _ => Err(format!(
-            "{} must be a whole number of 1 or more (got {:?})",
-            v.source, v.value
+            "{} must be a whole number of 1 or more (got {})",
+            v.source,
+            quote(&v.value)
         )),
     }
 }
@@ -207,7 +212,8 @@ impl EnvSettings {
         if let (Some(p), Some(name)) = (&profiles, profile) {
             if p.get_profile(name).is_none() {
                 return Err(format!(
-                    "profile \"{name}\" is not defined in the shared config files"
+                    "profile {} is not defined in the shared config files",
+                    quote(name)
                 ));
             }
         }
@@ -254,14 +260,15 @@ impl EnvSettings {
         if let Some(v) = r.get("AWS_RETRY_MODE", "retry_mode") {
             let mode = RetryMode::parse(&v.value).ok_or_else(|| {
                 format!(
-                    "{} must be standard, legacy or adaptive (got {:?})",
-                    v.source, v.value
+                    "{} must be standard, legacy or adaptive (got {})",
+                    v.source,
+                    quote(&v.value)
                 )
             })?;
             if mode != RetryMode::Standard {
                 s.notes.push(format!(
-                    "retry mode {:?} from {} runs as standard",
-                    v.value.trim(),
+                    "retry mode {} from {} runs as standard",
+                    quote(v.value.trim()),
                     v.source
                 ));
             }
@@ -311,11 +318,12 @@ impl EnvSettings {
             let pem = std::fs::read(&v.value).map_err(|e| {
                 format!(
                     "cannot read the CA bundle {} (from {}): {e}",
-                    v.value, v.source
+                    quote(&v.value),
+                    v.source
                 )
             })?;
             crate::core::client::parse_pem_bundle(&pem)
-                .map_err(|e| format!("{e} ({} from {})", v.value, v.source))?;
+                .map_err(|e| format!("{e} ({} from {})", quote(&v.value), v.source))?;
             cfg.extra_root_pems.push(pem);
         }
         Ok(())
@@ -374,7 +382,8 @@ impl EnvSettings {
         for n in &self.notes {
             lines.push(format!("note: {n}"));
         }
-        lines.join("\n")
+        // Values are shown as set, but never a URL's user info or a labelled secret.
+        redact::message(&lines.join("\n"), &[])
     }
 }
 
@@ -472,5 +481,28 @@ mod tests {
         let fs = Fs::from_slice(&[("/cfg", cfg)]);
         let err = EnvSettings::load_from(&env, &fs, Some("nope")).unwrap_err();
         assert!(err.contains("\"nope\""), "{err}");
+    }
+
+    #[test]
+    fn messages_quote_a_short_prefix_of_the_value() {
+        let huge = "y".repeat(1_000_000);
+        for key in [
+            "AWS_USE_FIPS_ENDPOINT",
+            "AWS_MAX_ATTEMPTS",
+            "AWS_RETRY_MODE",
+        ] {
+            let mut env = BASE.to_vec();
+            env.push((key, &huge));
+            let err = load(&env, "").unwrap_err();
+            assert!(
+                err.contains(key) && err.contains("(1000000 bytes)"),
+                "{err:.300}"
+            );
+            assert!(err.len() < 200, "{key}: {} bytes", err.len());
+        }
+        let env = Env::from_slice(BASE);
+        let fs = Fs::from_slice(&[("/cfg", "[default]\n")]);
+        let err = EnvSettings::load_from(&env, &fs, Some(&huge)).unwrap_err();
+        assert!(err.len() < 200, "profile: {} bytes", err.len());
     }
 }

@@ -10,6 +10,8 @@ pub mod imds_region;
 pub mod model;
 mod partitions;
 pub mod pending;
+pub mod quote;
+pub mod redact;
 pub mod retry;
 pub mod runtime;
 pub mod service_error;

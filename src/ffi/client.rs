@@ -69,8 +69,9 @@ pub extern "C" fn mpm_client_new(
 }
 
 /// Makes a client for a region given by name ("eu-west-1", "cn-north-1", any region the
-/// endpoint rules accept). `credentials` is referenced as in `mpm_client_new`. The returned
-/// pointer must be freed with `mpm_client_free`; NULL on error (see the last error).
+/// endpoint rules accept; at most 63 bytes). `credentials` is referenced as in
+/// `mpm_client_new`. The returned pointer must be freed with `mpm_client_free`; NULL on error
+/// (see the last error).
 #[no_mangle]
 pub extern "C" fn mpm_client_new_with_region_name(
     region: *const c_char,
@@ -82,9 +83,10 @@ pub extern "C" fn mpm_client_new_with_region_name(
 }
 
 /// Makes a client that sends every call to `endpoint_url` (http or https, any port, e.g. a
-/// local emulator), signing for region "us-east-1" until `mpm_client_set_region` says
-/// otherwise. `credentials` is referenced as in `mpm_client_new`. The returned pointer must be
-/// freed with `mpm_client_free`; NULL on error (see the last error).
+/// local emulator; at most 2048 bytes, no user info), signing for region "us-east-1" until
+/// `mpm_client_set_region` says otherwise. `credentials` is referenced as in
+/// `mpm_client_new`. The returned pointer must be freed with `mpm_client_free`; NULL on error
+/// (see the last error).
 #[no_mangle]
 pub extern "C" fn mpm_client_new_with_endpoint(
     endpoint_url: *const c_char,

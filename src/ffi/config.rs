@@ -10,7 +10,9 @@ use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str, required_str};
 use crate::core::client::{parse_pem_bundle, ClientConfig, Proxy};
+use crate::core::endpoint_rules::MAX_ENDPOINT_LEN;
 use crate::core::env_config::EnvSettings;
+use crate::core::quote::quote;
 
 /// Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
 /// `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
@@ -183,8 +185,9 @@ pub extern "C" fn mpm_config_set_app_id(
 
 /// Sets the proxy (strings copied): `url` NULL goes back to the default (HTTPS_PROXY,
 /// HTTP_PROXY, ALL_PROXY and NO_PROXY from the environment); "" means no proxy at all;
-/// otherwise an http:// or https:// proxy URL (may carry user:password, never shown in
-/// errors), bypassed for the hosts listed in `no_proxy` (NO_PROXY syntax; NULL for none).
+/// otherwise an http:// or https:// proxy URL of at most 2048 bytes (may carry
+/// user:password, never shown in errors or debug output), bypassed for the hosts listed in
+/// `no_proxy` (NO_PROXY syntax; NULL for none).
 #[no_mangle]
 pub extern "C" fn mpm_config_set_proxy(
     config: *mut mpm_config,
@@ -199,6 +202,12 @@ pub extern "C" fn mpm_config_set_proxy(
                 None => Proxy::FromEnvironment,
                 Some(u) if u.is_empty() => Proxy::None,
                 Some(u) => {
+                    if u.len() > MAX_ENDPOINT_LEN {
+                        return Err(invalid(format!(
+                            "the proxy URL {} is longer than {MAX_ENDPOINT_LEN} bytes",
+                            quote(&u)
+                        )));
+                    }
                     if !(u.starts_with("http://") || u.starts_with("https://")) {
                         return Err(invalid("the proxy URL must start with http:// or https://"));
                     }
@@ -225,8 +234,9 @@ pub extern "C" fn mpm_config_add_ca_file(
     ffi_boundary! {
         set(config, |c| {
             let path = required_str(path, "path")?;
-            let pem = std::fs::read(&path).map_err(|e| invalid(format!("cannot read {path}: {e}")))?;
-            parse_pem_bundle(&pem).map_err(|e| invalid(format!("{path}: {e}")))?;
+            let pem = std::fs::read(&path)
+                .map_err(|e| invalid(format!("cannot read {}: {e}", quote(&path))))?;
+            parse_pem_bundle(&pem).map_err(|e| invalid(format!("{}: {e}", quote(&path))))?;
             c.config.extra_root_pems.push(pem);
             Ok(())
         })

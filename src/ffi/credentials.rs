@@ -12,7 +12,7 @@ use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str, required_str};
-use crate::core::credentials::{ChainOptions, CredentialsSource, Platform};
+use crate::core::credentials::{check_keys, ChainOptions, CredentialsSource, Platform};
 
 /// Credentials a client signs its requests with. Methods: `mpm_credentials_new_basic`,
 /// `mpm_credentials_new_anonymous`, `mpm_credentials_new_default_chain`,
@@ -36,23 +36,18 @@ fn basic(
     let akid = required_str(access_key_id, "access_key_id")?;
     let secret = required_str(secret_key, "secret_key")?;
     let token = optional_str(session_token, "session_token")?;
-    for (name, value) in [("access_key_id", &akid), ("secret_key", &secret)] {
-        if value.is_empty() {
-            return Err(super::error::FfiError::new(
-                super::error::mpm_result::MPM_ERR_INVALID_ARGUMENT,
-                format!("{name} must not be empty"),
-            ));
-        }
-    }
     let source =
-        CredentialsSource::basic(&akid, &secret, token.as_deref().filter(|t| !t.is_empty()));
+        CredentialsSource::try_basic(&akid, &secret, token.as_deref().filter(|t| !t.is_empty()))
+            .map_err(|m| FfiError::new(mpm_result::MPM_ERR_INVALID_ARGUMENT, m))?;
     Ok(to_boxed_ptr(source))
 }
 
 /// Static credentials: an access key id, a secret key and, for temporary credentials, a
 /// session token (NULL or "" for none; sent as X-Amz-Security-Token). The strings are copied.
-/// Returns NULL on a NULL, empty or non-UTF-8 key (see the last error). The returned pointer
-/// must be freed with `mpm_credentials_free`.
+/// Returns NULL on a NULL or non-UTF-8 key, and with MPM_ERR_INVALID_ARGUMENT on an empty
+/// key, a key holding CR, LF or another control character, an access key id or secret key
+/// over 128 bytes or a session token over 16 KiB (the last error names the key, never its
+/// value). The returned pointer must be freed with `mpm_credentials_free`.
 #[no_mangle]
 pub extern "C" fn mpm_credentials_new_basic(
     access_key_id: *const c_char,
@@ -171,8 +166,9 @@ impl_castable!(mpm_credentials_out => CallbackOut);
 
 /// Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
 /// `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
-/// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL,
-/// empty or non-UTF-8 key.
+/// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL or
+/// non-UTF-8 key, and MPM_ERR_INVALID_ARGUMENT for a key `mpm_credentials_new_basic` would
+/// refuse; then nothing is set, and a callback returning 0 fails the fetch.
 #[no_mangle]
 pub extern "C" fn mpm_credentials_out_set(
     out: *mut mpm_credentials_out,
@@ -184,9 +180,11 @@ pub extern "C" fn mpm_credentials_out_set(
     ffi_boundary! {
         to_code((|| {
             let o = try_mut(out, "out")?;
-            let akid = non_empty(required_str(access_key_id, "access_key_id")?, "access_key_id")?;
-            let secret = non_empty(required_str(secret_key, "secret_key")?, "secret_key")?;
+            let akid = required_str(access_key_id, "access_key_id")?;
+            let secret = required_str(secret_key, "secret_key")?;
             let token = optional_str(session_token, "session_token")?.filter(|t| !t.is_empty());
+            check_keys(&akid, &secret, token.as_deref())
+                .map_err(|m| FfiError::new(mpm_result::MPM_ERR_INVALID_ARGUMENT, m))?;
             let expiry = match expiration {
                 0 => None,
                 s if s > 0 => Some(UNIX_EPOCH + Duration::from_secs(s as u64)),
@@ -214,17 +212,6 @@ pub extern "C" fn mpm_credentials_out_fail(
             o.error = Some(optional_str(message, "message")?.unwrap_or_default());
             Ok(())
         })())
-    }
-}
-
-fn non_empty(v: String, name: &str) -> FfiResult<String> {
-    if v.is_empty() {
-        Err(FfiError::new(
-            mpm_result::MPM_ERR_INVALID_ARGUMENT,
-            format!("{name} must not be empty"),
-        ))
-    } else {
-        Ok(v)
     }
 }
 

@@ -40,8 +40,8 @@ pub struct ClientConfig {
     pub extra_root_pems: Vec<Vec<u8>>,
 }
 
-/// Which HTTP(S) proxy calls go through.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Which HTTP(S) proxy calls go through. Debug output hides the URL's user info.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub enum Proxy {
     /// HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case), as curl reads them.
     #[default]
@@ -54,6 +54,20 @@ pub enum Proxy {
         url: String,
         no_proxy: Option<String>,
     },
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Proxy::FromEnvironment => f.write_str("FromEnvironment"),
+            Proxy::None => f.write_str("None"),
+            Proxy::Url { url, no_proxy } => f
+                .debug_struct("Url")
+                .field("url", &crate::core::redact::message(url, &[]))
+                .field("no_proxy", no_proxy)
+                .finish(),
+        }
+    }
 }
 
 /// Connections per client by default: enough for hourly metering bursts, well under the

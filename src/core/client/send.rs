@@ -18,6 +18,8 @@ impl Client {
     /// Sends a prepared call with the client's retry policy and timeouts.
     pub async fn send(&self, call: &PreparedCall) -> Outcome<OperationOutput> {
         let mut meta = ResponseMeta::default();
+        // Whose secrets to take out of the error, which leaves the core here (core::redact).
+        let credentials = self.target().credentials.clone();
         let limit = self.inner.config.timeouts.operation;
         let result =
             match tokio::time::timeout(limit, self.send_with_retries(call, &mut meta)).await {
@@ -28,6 +30,7 @@ impl Client {
                     limit.as_millis()
                 ))),
             };
+        let result = result.map_err(|e| crate::core::redact::error_for(e, &credentials));
         Outcome { result, meta }
     }
 

@@ -2,7 +2,9 @@
 //! lets all three change on a live client, so calls take a snapshot when they start.
 
 use crate::core::credentials::CredentialsSource;
-use crate::core::endpoint_rules::{resolve_endpoint, EndpointParams};
+use crate::core::endpoint_rules::{check_endpoint, check_region, resolve_endpoint, EndpointParams};
+use crate::core::quote::quote;
+use crate::core::redact;
 
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -24,9 +26,13 @@ impl Target {
         use_fips: bool,
         use_dual_stack: bool,
     ) -> Result<Self, String> {
-        let endpoint = resolve(region, explicit_endpoint, use_fips, use_dual_stack)?;
-        let url = reqwest::Url::parse(&endpoint)
-            .map_err(|e| format!("endpoint {endpoint:?} is not a valid URL: {e}"))?;
+        // Endpoint errors leave the core here: whatever made them, no secret goes with them.
+        let endpoint = resolve(region, explicit_endpoint, use_fips, use_dual_stack)
+            .map_err(|m| redact::message(&m, &[]))?;
+        let url = reqwest::Url::parse(&endpoint).map_err(|e| {
+            let m = format!("endpoint {} is not a valid URL: {e}", quote(&endpoint));
+            redact::message(&m, &[])
+        })?;
         Ok(Self {
             region: region.to_string(),
             endpoint,
@@ -45,6 +51,11 @@ pub fn resolve(
     use_fips: bool,
     use_dual_stack: bool,
 ) -> Result<String, String> {
+    // Absurd inputs are refused before they are copied or parsed.
+    check_region(region).map_err(|e| e.to_string())?;
+    if let Some(url) = explicit_endpoint {
+        check_endpoint(url).map_err(|e| e.to_string())?;
+    }
     // The region is always checked: it is signed into every request.
     resolve_endpoint(&EndpointParams {
         region: Some(region.to_string()),

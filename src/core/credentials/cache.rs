@@ -9,6 +9,9 @@ use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 
+use super::keys;
+use crate::core::redact;
+
 /// Credentials refresh when less than this is left before they expire.
 pub const REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
 /// When a refresh fails, credentials with at least this left are still used.
@@ -46,6 +49,9 @@ pub struct CachedFetch {
     fetch: Box<dyn Fetch>,
     entry: tokio::sync::Mutex<Option<Entry>>,
     info: RwLock<Option<CredentialsInfo>>,
+    /// The credentials of `entry`, readable without waiting for a fetch in progress: whose
+    /// secrets are taken out of messages.
+    last: RwLock<Option<Credentials>>,
     refresh_ahead: Duration,
 }
 
@@ -68,6 +74,7 @@ impl CachedFetch {
             fetch,
             entry: tokio::sync::Mutex::new(None),
             info: RwLock::new(None),
+            last: RwLock::new(None),
             refresh_ahead,
         }
     }
@@ -75,6 +82,11 @@ impl CachedFetch {
     /// The provider and expiry of the credentials last fetched, if any.
     pub fn info(&self) -> Option<CredentialsInfo> {
         self.info.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The credentials last fetched, if any.
+    pub fn last_credentials(&self) -> Option<Credentials> {
+        self.last.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     fn is_fresh(&self, e: &Entry, now: SystemTime) -> bool {
@@ -85,20 +97,37 @@ impl CachedFetch {
     }
 
     /// Cached credentials while fresh, else a new fetch; a failed refresh falls back to
-    /// credentials that are still valid for a while.
+    /// credentials that are still valid for a while. Keys that break the limits of
+    /// `keys.rs` count as a failed fetch. Every error leaves here redacted and bounded.
     pub async fn get(&self) -> Result<Credentials, String> {
         let mut entry = self.entry.lock().await;
         let now = SystemTime::now();
         if let Some(e) = entry.as_ref().filter(|e| self.is_fresh(e, now)) {
             return Ok(e.credentials.clone());
         }
-        match self.fetch.fetch().await {
+        let fetched =
+            self.fetch
+                .fetch()
+                .await
+                .and_then(|f| match keys::check_credentials(&f.credentials) {
+                    Ok(()) => Ok(f),
+                    Err(m) => Err(format!(
+                        "the {} provider gave unusable keys: {m}",
+                        f.provider
+                    )),
+                });
+        let fetched = fetched.map_err(|m| {
+            let known = entry.as_ref().map(|e| &e.credentials);
+            redact::message(&m, &known.map(redact::known_secrets).unwrap_or_default())
+        });
+        match fetched {
             Ok(f) => {
                 let info = CredentialsInfo {
                     provider: f.provider,
                     expiry: f.credentials.expiry(),
                 };
                 *self.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
+                *self.last.write().unwrap_or_else(|p| p.into_inner()) = Some(f.credentials.clone());
                 *entry = Some(Entry {
                     credentials: f.credentials.clone(),
                     info,

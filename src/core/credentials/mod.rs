@@ -8,6 +8,7 @@ mod cache;
 mod callback;
 mod chain;
 mod http_client;
+mod keys;
 
 use crate::core::error::error_chain;
 use std::fmt;
@@ -20,6 +21,7 @@ pub use cache::{CredentialsInfo, REFRESH_AHEAD};
 pub use callback::CallbackFn;
 pub use chain::{ChainOptions, Platform, Source};
 pub use http_client::ReqwestHttpClient;
+pub use keys::check as check_keys;
 
 use cache::{BoxFuture, CachedFetch, Fetch, Fetched};
 
@@ -87,7 +89,20 @@ impl Fetch for External {
 }
 
 impl CredentialsSource {
-    /// Static keys, with a session token for temporary credentials.
+    /// Static keys, with a session token for temporary credentials; an error (naming the
+    /// field, never its value) for keys that break the limits of `keys.rs`: empty, too long,
+    /// or holding CR, LF or another control character.
+    pub fn try_basic(
+        access_key_id: &str,
+        secret: &str,
+        session_token: Option<&str>,
+    ) -> Result<Self, String> {
+        keys::check(access_key_id, secret, session_token)?;
+        Ok(Self::basic(access_key_id, secret, session_token))
+    }
+
+    /// As `try_basic`, for keys known to be well formed (constants, tests). Keys that break
+    /// the limits are still refused, by every resolve, with `try_basic`'s message.
     pub fn basic(access_key_id: &str, secret: &str, session_token: Option<&str>) -> Self {
         let creds = Credentials::new(
             access_key_id,
@@ -159,6 +174,15 @@ impl CredentialsSource {
         match self {
             CredentialsSource::Anonymous => None,
             CredentialsSource::Provider(p) => p.cache.info(),
+        }
+    }
+
+    /// The credentials last resolved (None before the first, and for anonymous requests):
+    /// whose secrets `core::redact` takes out of messages. Never fetches.
+    pub(crate) fn last_credentials(&self) -> Option<Credentials> {
+        match self {
+            CredentialsSource::Anonymous => None,
+            CredentialsSource::Provider(p) => p.cache.last_credentials(),
         }
     }
 
