@@ -330,31 +330,47 @@ else
     cat "$tmp/err"; fail "build test_unload"
 fi
 
-# The leak checks must be able to fail: a program that leaks one handle must be caught.
+# The leak checks must be able to fail: a program that leaks handles must be caught. The canary
+# leaks 8 requests and each check must find all 8, at -O0 and at -O2: a stale copy of a pointer
+# hides a leak, and where stale copies end up depends on the optimisation level (leak_canary.c
+# explains how it leaves none). A canary that did not run to its end is a failure, not a catch.
 echo "== leak checks catch a leak"
-if "$CC" "${api_flags[@]}" tests/c/leak_canary.c -o "$OUT/leak_canary" "${api_libs[@]}" 2>"$tmp/err"; then
+canary_leaks=8
+canary_caught() { # NAME PATTERN: the canary's output in $tmp/out shows it ran and PATTERN
+    if grep -q "^leaked $canary_leaks mpm_meter_usage_request handles\$" "$tmp/out" &&
+        grep -Eq -- "$2" "$tmp/out"; then
+        pass "$1"
+    else
+        sed 's/^/  | /' "$tmp/out"; fail "$1"
+    fi
+}
+for opt in -O0 -O2; do
+    if ! "$CC" "${api_flags[@]}" "$opt" tests/c/leak_canary.c -o "$OUT/leak_canary$opt" \
+        "${api_libs[@]}" 2>"$tmp/err"; then
+        cat "$tmp/err"; fail "build leak_canary ($opt)"; continue
+    fi
+    name="valgrind reports $canary_leaks leaked mpm_meter_usage_request handles ($opt)"
     if [ "$have_valgrind" = 1 ]; then
-        if "${VALGRIND[@]}" "$OUT/leak_canary" >"$tmp/out" 2>&1; then
-            fail "valgrind reports a leaked mpm_meter_usage_request"
+        "${VALGRIND[@]}" "$OUT/leak_canary$opt" >"$tmp/out" 2>&1
+        rc=$?
+        if [ "$rc" = 1 ]; then # --error-exitcode: the leak was reported as an error
+            canary_caught "$name" "bytes in $canary_leaks blocks are definitely lost"
         else
-            pass "valgrind reports a leaked mpm_meter_usage_request"
+            sed 's/^/  | /' "$tmp/out"; echo "  exit code $rc, want 1"; fail "$name"
         fi
     else
-        skip "valgrind reports a leaked handle" "valgrind not installed"
+        skip "$name" "valgrind not installed"
     fi
-    if "$CC" "${api_flags[@]}" -fsanitize=address tests/c/leak_canary.c \
-        -o "$OUT/leak_canary_asan" "${api_libs[@]}" 2>/dev/null; then
-        env "${san_env[@]}" "$OUT/leak_canary_asan" >"$tmp/out" 2>&1
+    name="LeakSanitizer reports $canary_leaks leaked mpm_meter_usage_request handles ($opt)"
+    if "$CC" "${api_flags[@]}" "$opt" -fsanitize=address tests/c/leak_canary.c \
+        -o "$OUT/leak_canary_asan$opt" "${api_libs[@]}" 2>/dev/null; then
+        env "${san_env[@]}" "$OUT/leak_canary_asan$opt" >"$tmp/out" 2>&1
         if lsan_unavailable "$tmp/out"; then
-            skip "LeakSanitizer reports a leaked handle" "ptrace not permitted"
-        elif grep -q 'detected memory leaks' "$tmp/out"; then
-            pass "LeakSanitizer reports a leaked mpm_meter_usage_request"
+            skip "$name" "ptrace not permitted"
         else
-            sed 's/^/  | /' "$tmp/out"; fail "LeakSanitizer reports a leaked mpm_meter_usage_request"
+            canary_caught "$name" "Direct leak of [0-9]+ byte\(s\) in $canary_leaks object\(s\)"
         fi
     fi
-else
-    cat "$tmp/err"; fail "build leak_canary"
-fi
+done
 
 summary
