@@ -252,38 +252,7 @@ int example_parse_int64(const char *text, int64_t min, int64_t max, const char *
 
 const char *example_service_error_name(mpm_service_error error)
 {
-    static const char *const names[] = {
-        "MPM_SERVICE_ERROR_NONE",
-        "MPM_SERVICE_ERROR_UNKNOWN",
-        "MPM_SERVICE_ERROR_CUSTOMER_NOT_ENTITLED",
-        "MPM_SERVICE_ERROR_DISABLED_API",
-        "MPM_SERVICE_ERROR_DUPLICATE_REQUEST",
-        "MPM_SERVICE_ERROR_EXPIRED_TOKEN",
-        "MPM_SERVICE_ERROR_IDEMPOTENCY_CONFLICT",
-        "MPM_SERVICE_ERROR_INTERNAL_SERVICE_ERROR",
-        "MPM_SERVICE_ERROR_INVALID_CUSTOMER_IDENTIFIER",
-        "MPM_SERVICE_ERROR_INVALID_ENDPOINT_REGION",
-        "MPM_SERVICE_ERROR_INVALID_LICENSE",
-        "MPM_SERVICE_ERROR_INVALID_PRODUCT_CODE",
-        "MPM_SERVICE_ERROR_INVALID_PUBLIC_KEY_VERSION",
-        "MPM_SERVICE_ERROR_INVALID_REGION",
-        "MPM_SERVICE_ERROR_INVALID_TAG",
-        "MPM_SERVICE_ERROR_INVALID_TOKEN",
-        "MPM_SERVICE_ERROR_INVALID_USAGE_ALLOCATIONS",
-        "MPM_SERVICE_ERROR_INVALID_USAGE_DIMENSION",
-        "MPM_SERVICE_ERROR_PLATFORM_NOT_SUPPORTED",
-        "MPM_SERVICE_ERROR_THROTTLING",
-        "MPM_SERVICE_ERROR_TIMESTAMP_OUT_OF_BOUNDS",
-    };
-    /* Checked against the header's values so a renumbering cannot go unnoticed. */
-    typedef char check_first[MPM_SERVICE_ERROR_NONE == 0 ? 1 : -1];
-    typedef char check_last[MPM_SERVICE_ERROR_TIMESTAMP_OUT_OF_BOUNDS == 20 ? 1 : -1];
-    (void)sizeof(check_first);
-    (void)sizeof(check_last);
-    if ((size_t)error < sizeof names / sizeof names[0]) {
-        return names[error];
-    }
-    return "MPM_SERVICE_ERROR_(newer than this example)";
+    return mpm_service_error_name((uint32_t)error);
 }
 
 const char *example_record_status_name(mpm_record_status status)

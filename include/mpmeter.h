@@ -285,9 +285,6 @@ typedef uint32_t mpm_retry_mode;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
-// One link of the chain; its name is what `CredentialsInfo::provider` reports.
-typedef struct Source Source;
-
 // A BatchMeterUsage request: up to 25 usage records, for SaaS products. Methods:
 // `mpm_batch_meter_usage_request_new`, `_free`, `_set_product_code`,
 // `_add_usage_record`, `_clear_usage_records`, `_usage_record_count`, `_is_valid`. Sent
@@ -384,8 +381,6 @@ typedef void (*mpm_userdata_free_callback)(void *userdata);
 
 // Called once when a response finishes, with the response and the caller's `userdata`.
 typedef void (*mpm_response_callback)(const mpm_response *response, void *userdata);
-
-
 
 
 
@@ -1004,6 +999,17 @@ mpm_result mpm_response_cancel(mpm_response *response);
 // borrowed from the response becomes invalid. NULL is a no-op.
 void mpm_response_free(mpm_response *response);
 
+// The name of an `mpm_service_error` value ("MPM_SERVICE_ERROR_THROTTLING"), or
+// "MPM_SERVICE_ERROR_(unknown value)" for a value this version does not define. The returned
+// string is static: never free it. Leaves the last error as it is.
+const char *mpm_service_error_name(uint32_t error);
+
+// The service's exception name for an `mpm_service_error` value ("ThrottlingException"), as
+// the model and `mpm_response_error_code` spell it; "" for `MPM_SERVICE_ERROR_NONE`,
+// `MPM_SERVICE_ERROR_UNKNOWN` (the raw code is on the response) and values this version does
+// not define. The returned string is static: never free it. Leaves the last error as it is.
+const char *mpm_service_error_exception_name(uint32_t error);
+
 // How the call ended: MPM_OK, or the kind of failure (MPM_ERR_SERVICE, MPM_ERR_TRANSPORT,
 // MPM_ERR_TIMEOUT, MPM_ERR_CANCELLED, MPM_ERR_CREDENTIALS, MPM_ERR_INVALID_RESPONSE, ...).
 // MPM_ERR_NOT_FINISHED while it runs, MPM_ERR_NULL_ARGUMENT for NULL.
@@ -1088,6 +1094,21 @@ mpm_result mpm_batch_meter_usage_response_unprocessed_count(const mpm_response *
 // pointer is borrowed and valid until the response is freed; NULL on error.
 const mpm_usage_record *mpm_batch_meter_usage_response_unprocessed_at(const mpm_response *response,
                                                                       size_t index);
+
+// Writes to `out` whether unprocessed record `index` of a BatchMeterUsage response was
+// missing from the service's answer (sent, but neither among the Results nor among the
+// UnprocessedRecords), rather than returned as unprocessed by the service. Either way the
+// record was not metered and should be sent again. Such records come after the ones the
+// service returned; `out` is caller-owned storage for one bool.
+mpm_result mpm_batch_meter_usage_response_unprocessed_is_missing(const mpm_response *response,
+                                                                 size_t index,
+                                                                 bool *out);
+
+// Writes to `out` how many of a BatchMeterUsage response's unprocessed records were missing
+// from the service's answer (the last ones of the list, see
+// `mpm_batch_meter_usage_response_unprocessed_is_missing`); `out` is caller-owned storage for
+// one size_t.
+mpm_result mpm_batch_meter_usage_response_missing_count(const mpm_response *response, size_t *out);
 
 // The status of a result entry; MPM_RECORD_STATUS_NONE for NULL (see the last
 // error) or when the service sent none.

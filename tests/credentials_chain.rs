@@ -588,6 +588,73 @@ fn region_from_imds_only_when_asked_and_only_when_unset() {
     mpm_config_free(cfg);
 }
 
+/// STS, IMDS and the container endpoint never redirect: a 3xx from any of them fails the
+/// provider with a message naming the status, and the server it points at (which would hand
+/// out credentials) receives nothing: no web identity token, no IMDS session token, no
+/// container authorization token.
+#[test]
+fn credential_endpoints_that_redirect_are_refused() {
+    fn redirect_to(status: u16, to: &stub_aws::Stub) -> stub_aws::Stub {
+        let location = format!("{}/latest/api/token", to.url);
+        stub_aws::start(Box::new(move |_, _| {
+            stub_aws::Reply::redirect(status, &location)
+        }))
+    }
+    for status in [302, 307, 308] {
+        // Web identity through STS (EKS IRSA).
+        let env = Env::new("redirect-sts");
+        let sts = stub_aws::sts("ASIASTS", Duration::from_secs(3600));
+        let from = redirect_to(status, &sts);
+        env.set("AWS_ENDPOINT_URL_STS", &from.url);
+        env.set(
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            env.file("token", "eyJ.jwt.sig"),
+        );
+        env.set("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa");
+        let src = CredentialsSource::for_platform(Platform::EksIrsa, ChainOptions::default());
+        let err = resolve(&src).unwrap_err();
+        assert!(
+            err.contains(&format!("HTTP {status} redirect")),
+            "sts: {err}"
+        );
+        assert!(sts.requests().is_empty(), "sts got {:?}", sts.requests());
+        drop(env);
+
+        // Container credentials (ECS, EKS pod identity).
+        let env = Env::new("redirect-ecs");
+        let ecs = stub_aws::container("ASIAECS", Duration::from_secs(3600));
+        let from = redirect_to(status, &ecs);
+        env.set(
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("{}/creds", from.url),
+        );
+        env.set("AWS_CONTAINER_AUTHORIZATION_TOKEN", "container-auth-token");
+        let src = CredentialsSource::for_platform(Platform::Ecs, ChainOptions::default());
+        let err = resolve(&src).unwrap_err();
+        assert!(
+            err.contains(&format!("HTTP {status} redirect")),
+            "container: {err}"
+        );
+        assert!(
+            ecs.requests().is_empty(),
+            "container got {:?}",
+            ecs.requests()
+        );
+        drop(env);
+
+        // IMDS (EC2 instance profile).
+        let env = Env::new("redirect-imds");
+        let imds = stub_aws::imds("ASIAEC2", Duration::from_secs(3600));
+        let from = redirect_to(status, &imds);
+        env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &from.url);
+        let src = CredentialsSource::for_platform(Platform::Ec2, ChainOptions::default());
+        let err = resolve(&src).unwrap_err();
+        assert!(err.contains("redirect"), "imds: {err}");
+        assert!(imds.requests().is_empty(), "imds got {:?}", imds.requests());
+        drop(env);
+    }
+}
+
 /// The stubs stamp Expiration with `stub_aws::iso8601(now + ttl)`, so its calendar runs on
 /// whatever date the suite does: it must be right on the dates where calendars go wrong.
 #[test]

@@ -76,3 +76,132 @@ fn every_export_is_declared_in_the_header() {
         "exports missing from the header: {missing:?}"
     );
 }
+
+/// C and C++ programs (Qt's among them) share one namespace with the header: everything it
+/// declares — functions, types, struct and enum tags, enum values, macros — must carry the
+/// library's prefix (`typedef struct Source Source;` once leaked out of the Rust core).
+#[test]
+fn the_header_declares_nothing_outside_the_prefix() {
+    let header =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("include/mpmeter.h"))
+            .expect("include/mpmeter.h");
+    let bad = unprefixed_identifiers(&header);
+    assert!(
+        bad.is_empty(),
+        "the header declares names without mpm_/MPM_: {bad:?}"
+    );
+}
+
+/// Every identifier the header declares that does not start with `mpm_` or `MPM_`.
+fn unprefixed_identifiers(header: &str) -> Vec<String> {
+    const ALLOWED: &[&str] = &["MPMETER_H"];
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    // Comments say anything; only code declares.
+    let mut code = String::new();
+    let mut in_block = false;
+    for line in header.lines() {
+        let mut l = line;
+        if in_block {
+            match l.find("*/") {
+                Some(end) => {
+                    l = &l[end + 2..];
+                    in_block = false;
+                }
+                None => continue,
+            }
+        }
+        if let Some(start) = l.find("/*") {
+            in_block = !l[start..].contains("*/");
+            l = &l[..start];
+        }
+        let l = l.split("//").next().unwrap_or("");
+        code.push_str(l);
+        code.push('\n');
+    }
+    let mut names = Vec::new();
+    let mut in_enum = false;
+    for raw in code.lines() {
+        let line = raw.trim();
+        if let Some(rest) = line.strip_prefix("#define ") {
+            names.push(ident(rest));
+            continue;
+        }
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        for kw in ["struct ", "enum ", "union "] {
+            if let Some(pos) = line.find(kw) {
+                let name = ident(&line[pos + kw.len()..]);
+                if !name.is_empty() {
+                    names.push(name);
+                }
+            }
+        }
+        if line.starts_with("enum ") || line.starts_with("typedef enum") {
+            in_enum = !line.ends_with(';');
+        }
+        if in_enum {
+            if line.starts_with('}') {
+                in_enum = false;
+            } else if !line.contains("enum") && line != "{" {
+                names.push(ident(line));
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("typedef ") {
+            // A function pointer type: `typedef void (*name)(...)`.
+            if let Some(pos) = rest.find("(*") {
+                names.push(ident(&rest[pos + 2..]));
+            } else if let Some(last) = rest.trim_end_matches(';').split_whitespace().last() {
+                names.push(ident(last.trim_start_matches('*')));
+            }
+        }
+        // A function declaration: the identifier right before the first '(' of a line that
+        // starts a declaration (parameter lines are indented).
+        if let Some(paren) = line.find('(') {
+            if !line.starts_with("typedef") && !raw.starts_with(char::is_whitespace) {
+                let before = line[..paren].trim_end();
+                let name: String = before
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                if !name.is_empty() && !before.ends_with(')') {
+                    names.push(name);
+                }
+            }
+        }
+    }
+    names.retain(|n| {
+        !n.is_empty()
+            && !n.starts_with("mpm_")
+            && !n.starts_with("MPM_")
+            && !ALLOWED.contains(&n.as_str())
+            && !matches!(
+                n.as_str(),
+                "bool" | "uint32_t" | "int32_t" | "int64_t" | "void" | "char"
+            )
+    });
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[test]
+fn the_prefix_check_finds_a_leaked_name() {
+    let leaked = "typedef struct Source Source;\nvoid helper(int x);\n#define LIMIT 3\n\
+                  enum mpm_x {\n  MPM_A = 1,\n  STRAY = 2,\n};\ntypedef uint32_t mpm_x;\n\
+                  /* struct Commented */\nmpm_result mpm_ok(const mpm_x *a,\n    void *userdata);\n\
+                  typedef void (*callback)(void *userdata);\n";
+    assert_eq!(
+        unprefixed_identifiers(leaked),
+        ["LIMIT", "STRAY", "Source", "callback", "helper"]
+    );
+}

@@ -3,7 +3,7 @@
 //! numbered session credentials (AKID prefix + counter) and records the requests it saw.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
@@ -31,7 +31,19 @@ pub struct Reply {
     pub headers: Vec<(&'static str, String)>,
 }
 
-type Handler = Box<dyn Fn(&Request, u32) -> Reply + Send + Sync>;
+pub type Handler = Box<dyn Fn(&Request, u32) -> Reply + Send + Sync>;
+
+impl Reply {
+    /// A redirect to `location` with an empty body.
+    pub fn redirect(status: u16, location: &str) -> Self {
+        Reply {
+            status,
+            content_type: "text/plain",
+            body: String::new(),
+            headers: vec![("Location", location.to_string())],
+        }
+    }
+}
 
 /// A running stub; `issued()` counts credentials handed out.
 pub struct Stub {
@@ -80,9 +92,37 @@ pub fn iso8601(t: SystemTime) -> String {
     )
 }
 
-fn start(handler: Handler) -> Stub {
+/// A stub answering every request with `handler`'s reply (the counter is the number of
+/// credentials issued so far plus one).
+pub fn start(handler: Handler) -> Stub {
+    start_with(handler, None)
+}
+
+/// The same over HTTPS, with the test certificate for 127.0.0.1 in tests/data (trust
+/// `tests/data/test-ca.pem`).
+pub fn start_tls(handler: Handler) -> Stub {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
+    let read = |f: &str| std::fs::read(format!("{data}{f}")).expect("test TLS material");
+    use rustls::pki_types::pem::PemObject;
+    let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&read("localhost-cert.pem"))
+        .collect::<Result<Vec<_>, _>>()
+        .expect("certificate PEM");
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(&read("localhost-key.pem"))
+        .expect("key PEM");
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("TLS versions")
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .expect("server certificate");
+    start_with(handler, Some(Arc::new(config)))
+}
+
+fn start_with(handler: Handler, tls: Option<Arc<rustls::ServerConfig>>) -> Stub {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind stub");
-    let url = format!("http://{}", listener.local_addr().unwrap());
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let url = format!("{scheme}://{}", listener.local_addr().unwrap());
     let requests = Arc::new(Mutex::new(Vec::new()));
     let issued = Arc::new(Mutex::new(0u32));
     let (r, i) = (Arc::clone(&requests), Arc::clone(&issued));
@@ -90,7 +130,16 @@ fn start(handler: Handler) -> Stub {
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let (h, r, i) = (Arc::clone(&handler), Arc::clone(&r), Arc::clone(&i));
-            std::thread::spawn(move || serve(stream, h, r, i));
+            let tls = tls.clone();
+            std::thread::spawn(move || match tls {
+                None => serve(stream, h, r, i),
+                Some(config) => {
+                    let Ok(conn) = rustls::ServerConnection::new(config) else {
+                        return;
+                    };
+                    serve(rustls::StreamOwned::new(conn, stream), h, r, i)
+                }
+            });
         }
     });
     Stub {
@@ -100,14 +149,13 @@ fn start(handler: Handler) -> Stub {
     }
 }
 
-fn serve(
-    stream: TcpStream,
+fn serve<S: Read + Write>(
+    stream: S,
     handler: Arc<Handler>,
     log: Arc<Mutex<Vec<Request>>>,
     issued: Arc<Mutex<u32>>,
 ) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-    let mut out = stream;
+    let mut reader = BufReader::new(stream);
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -160,7 +208,10 @@ fn serve(
             head.push_str(&format!("{k}: {v}\r\n"));
         }
         head.push_str("\r\n");
-        if out.write_all(head.as_bytes()).is_err() || out.write_all(reply.body.as_bytes()).is_err()
+        let out = reader.get_mut();
+        if out.write_all(head.as_bytes()).is_err()
+            || out.write_all(reply.body.as_bytes()).is_err()
+            || out.flush().is_err()
         {
             return;
         }

@@ -74,6 +74,8 @@ _PROTOTYPES = {
     "mpm_last_error_code": (c_uint32, []),
     "mpm_last_error_message": (c_char_p, []),
     "mpm_result_name": (c_char_p, [c_uint32]),
+    "mpm_service_error_name": (c_char_p, [c_uint32]),
+    "mpm_service_error_exception_name": (c_char_p, [c_uint32]),
     "mpm_version": (c_char_p, []),
     "mpm_runtime_set_worker_threads": (c_uint32, [c_uint32]),
     # credentials

@@ -18,6 +18,7 @@
 
 import builtins
 
+from . import _lib
 from ._enums import Result, ServiceErrorKind
 
 
@@ -87,27 +88,12 @@ class WaitTimeout(builtins.TimeoutError):
     """`Response.result(timeout=...)` ran out of time; the call itself goes on."""
 
 
-# One class per modeled exception, named as the service names it.
+# One class per modeled exception, named as the service names it; the names come from the
+# library (mpm_service_error_exception_name), so this file keeps no list of them.
 _SERVICE_CODES = {
-    ServiceErrorKind.CUSTOMER_NOT_ENTITLED: "CustomerNotEntitledException",
-    ServiceErrorKind.DISABLED_API: "DisabledApiException",
-    ServiceErrorKind.DUPLICATE_REQUEST: "DuplicateRequestException",
-    ServiceErrorKind.EXPIRED_TOKEN: "ExpiredTokenException",
-    ServiceErrorKind.IDEMPOTENCY_CONFLICT: "IdempotencyConflictException",
-    ServiceErrorKind.INTERNAL_SERVICE_ERROR: "InternalServiceErrorException",
-    ServiceErrorKind.INVALID_CUSTOMER_IDENTIFIER: "InvalidCustomerIdentifierException",
-    ServiceErrorKind.INVALID_ENDPOINT_REGION: "InvalidEndpointRegionException",
-    ServiceErrorKind.INVALID_LICENSE: "InvalidLicenseException",
-    ServiceErrorKind.INVALID_PRODUCT_CODE: "InvalidProductCodeException",
-    ServiceErrorKind.INVALID_PUBLIC_KEY_VERSION: "InvalidPublicKeyVersionException",
-    ServiceErrorKind.INVALID_REGION: "InvalidRegionException",
-    ServiceErrorKind.INVALID_TAG: "InvalidTagException",
-    ServiceErrorKind.INVALID_TOKEN: "InvalidTokenException",
-    ServiceErrorKind.INVALID_USAGE_ALLOCATIONS: "InvalidUsageAllocationsException",
-    ServiceErrorKind.INVALID_USAGE_DIMENSION: "InvalidUsageDimensionException",
-    ServiceErrorKind.PLATFORM_NOT_SUPPORTED: "PlatformNotSupportedException",
-    ServiceErrorKind.THROTTLING: "ThrottlingException",
-    ServiceErrorKind.TIMESTAMP_OUT_OF_BOUNDS: "TimestampOutOfBoundsException",
+    kind: _lib.lib.mpm_service_error_exception_name(kind.value).decode()
+    for kind in ServiceErrorKind
+    if kind not in (ServiceErrorKind.NONE, ServiceErrorKind.UNKNOWN)
 }
 
 SERVICE_ERROR_CLASSES = {ServiceErrorKind.UNKNOWN: UnknownServiceError}

@@ -19,6 +19,8 @@ pub struct RawResponse {
     pub error_type: Option<String>,
     pub date: Option<SystemTime>,
     pub retry_after: Option<Duration>,
+    /// The `Location` header, for the message when a 3xx is refused.
+    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -114,6 +116,7 @@ pub async fn send_attempt(
     let retry_after = header_str(h, "x-amz-retry-after")
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_millis);
+    let location = header_str(h, "location");
     if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
         return Err(AttemptError::Transport(format!(
             "answer of {} bytes is over the {MAX_BODY}-byte limit",
@@ -136,6 +139,7 @@ pub async fn send_attempt(
         error_type,
         date,
         retry_after,
+        location,
         body,
     })
 }

@@ -90,9 +90,12 @@ impl Default for ClientConfig {
 }
 
 impl ClientConfig {
-    /// A reqwest builder with the connect timeout, user agent, proxy and extra roots.
+    /// A reqwest builder with the connect timeout, user agent, proxy and extra roots. It never
+    /// follows a redirect: AWS endpoints do not redirect, and following one would re-send (or,
+    /// on 301/302/303, silently drop) a signed body and hand the session token to another origin.
     pub fn http_builder(&self) -> Result<reqwest::ClientBuilder, String> {
         let mut b = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.timeouts.connect)
             .user_agent(user_agent(self.app_id.as_deref()));
         match &self.proxy {

@@ -4,6 +4,8 @@ mod attempt;
 mod config;
 mod output;
 mod prepare;
+mod reconcile;
+mod redirect;
 mod send;
 mod target;
 
@@ -13,6 +15,8 @@ pub use prepare::{
     prepare_batch_meter_usage, prepare_meter_usage, prepare_register_usage,
     prepare_resolve_customer, PreparedCall,
 };
+pub use reconcile::check_output;
+pub use redirect::redirect_refused;
 pub use target::Target;
 
 use std::sync::atomic::AtomicI64;

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use crate::core::model::{
     BatchMeterUsageInput, MeterUsageInput, Operation, RegisterUsageInput, ResolveCustomerInput,
+    UsageRecord,
 };
 use crate::core::validate::{self, ValidationError};
 
@@ -14,11 +15,18 @@ use crate::core::validate::{self, ValidationError};
 pub struct PreparedCall {
     pub op: Operation,
     pub body: Vec<u8>,
+    /// The BatchMeterUsage records in `body` (empty for other operations): the answer must
+    /// account for each of them.
+    pub sent_records: Vec<UsageRecord>,
 }
 
 fn serialize(op: Operation, input: &impl Serialize) -> Result<PreparedCall, ValidationError> {
     serde_json::to_vec(input)
-        .map(|body| PreparedCall { op, body })
+        .map(|body| PreparedCall {
+            op,
+            body,
+            sent_records: Vec::new(),
+        })
         .map_err(|e| ValidationError::new(op.name(), format!("cannot be serialized: {e}")))
 }
 
@@ -37,7 +45,9 @@ pub fn prepare_batch_meter_usage(
     input: &BatchMeterUsageInput,
 ) -> Result<PreparedCall, ValidationError> {
     validate::validate_batch_meter_usage(input)?;
-    serialize(Operation::BatchMeterUsage, input)
+    let mut call = serialize(Operation::BatchMeterUsage, input)?;
+    call.sent_records = input.usage_records.clone();
+    Ok(call)
 }
 
 pub fn prepare_resolve_customer(

@@ -13,6 +13,11 @@ use crate::core::service_error::parse_service_error;
 
 /// Skew under this is noise from the Date header's one-second resolution and network delay.
 const SKEW_THRESHOLD_SECS: i64 = 60;
+/// The largest clock offset ever learned. SigV4 tolerates 15 minutes; a host clock that is
+/// hours off (a time zone mistaken for UTC is at most 14 h) is worth correcting, but a `Date`
+/// days away is a broken or hostile server, and believing it would sign every later request
+/// of the client in that year.
+const MAX_LEARNED_SKEW_SECS: i64 = 24 * 3600;
 
 impl Client {
     /// Sends a prepared call with the client's retry policy and timeouts.
@@ -44,14 +49,17 @@ impl Client {
     }
 
     /// Learns the clock offset from an answer's Date header; true when it changed enough to
-    /// matter.
+    /// matter. An offset beyond `MAX_LEARNED_SKEW_SECS` is ignored and the old one kept.
     fn learn_skew(&self, date: Option<SystemTime>) -> bool {
         let Some(server) = date else { return false };
         let local = SystemTime::now();
         let skew = match server.duration_since(local) {
-            Ok(ahead) => ahead.as_secs() as i64,
-            Err(behind) => -(behind.duration().as_secs() as i64),
+            Ok(ahead) => i64::try_from(ahead.as_secs()).unwrap_or(i64::MAX),
+            Err(behind) => -i64::try_from(behind.duration().as_secs()).unwrap_or(i64::MAX),
         };
+        if skew.abs() > MAX_LEARNED_SKEW_SECS {
+            return false;
+        }
         let applied = if skew.abs() >= SKEW_THRESHOLD_SECS {
             skew
         } else {
@@ -119,7 +127,11 @@ impl Client {
                 Ok(Ok(raw)) => {
                     meta.http_status = raw.status;
                     meta.request_id = raw.request_id.clone();
-                    let skew_changed = self.learn_skew(raw.date);
+                    // Only an answer that looks like the service's (it carries a request id and
+                    // is not a refused redirect) may move the signing clock.
+                    let from_service =
+                        raw.request_id.is_some() && !(300..400).contains(&raw.status);
+                    let skew_changed = from_service && self.learn_skew(raw.date);
                     match self.interpret(call, raw) {
                         Ok(out) => {
                             self.inner.quota.release(retry_cost);
@@ -159,7 +171,12 @@ impl Client {
     ) -> Result<OperationOutput, (Error, RetryKind, Option<Duration>)> {
         if (200..300).contains(&raw.status) {
             return parse_output(call.op, &raw.body)
+                .and_then(|out| super::check_output(&call.sent_records, out))
                 .map_err(|m| (Error::InvalidResponse(m), RetryKind::NotRetryable, None));
+        }
+        if (300..400).contains(&raw.status) {
+            let msg = super::redirect_refused(raw.status, raw.location.as_deref());
+            return Err((Error::InvalidResponse(msg), RetryKind::NotRetryable, None));
         }
         match parse_service_error(raw.error_type.as_deref(), &raw.body) {
             Some(e) => {

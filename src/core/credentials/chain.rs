@@ -69,16 +69,16 @@ impl Source {
             Source::Imds => "imds",
         }
     }
-
-    /// The SDKs' order.
-    pub const DEFAULT_ORDER: [Source; 5] = [
-        Source::Environment,
-        Source::Profile,
-        Source::WebIdentity,
-        Source::Container,
-        Source::Imds,
-    ];
 }
+
+/// The SDKs' order. (Not an associated const: cbindgen would declare `Source` in the C header.)
+const DEFAULT_ORDER: [Source; 5] = [
+    Source::Environment,
+    Source::Profile,
+    Source::WebIdentity,
+    Source::Container,
+    Source::Imds,
+];
 
 /// Settings of a chain: the profile, and the IMDS timeouts (short, as on EC2 an answer comes
 /// in milliseconds and elsewhere none comes at all).
@@ -112,7 +112,7 @@ pub struct Chain {
 
 impl Chain {
     pub fn default_chain(options: ChainOptions) -> Self {
-        Self::new(Source::DEFAULT_ORDER.to_vec(), options, None)
+        Self::new(DEFAULT_ORDER.to_vec(), options, None)
     }
 
     pub fn profile_only(options: ChainOptions) -> Self {

@@ -40,8 +40,12 @@ impl ReqwestHttpClient {
             return Ok(p.clone());
         }
         let build = |direct: bool| {
-            let mut b =
-                reqwest::Client::builder().user_agent(super::super::client::user_agent(None));
+            // Never follow a redirect: STS, IMDS and the container endpoints do not redirect,
+            // and following one would hand a token (IMDS session, container authorization,
+            // web identity) to whatever origin the Location names.
+            let mut b = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .user_agent(super::super::client::user_agent(None));
             if let Some(t) = connect {
                 b = b.connect_timeout(t);
             }
@@ -123,6 +127,16 @@ async fn send(
         .unwrap_or_default();
     let resp = builder.body(body).send().await.map_err(map_error)?;
     let status = resp.status().as_u16();
+    if (300..400).contains(&status) {
+        let location = resp
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        return Err(ConnectorError::other(
+            crate::core::client::redirect_refused(status, location.as_deref()).into(),
+            None,
+        ));
+    }
     let headers = resp.headers().clone();
     let bytes = resp.bytes().await.map_err(map_error)?;
     if bytes.len() > MAX_BODY {

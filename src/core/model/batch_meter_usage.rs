@@ -14,8 +14,13 @@ pub struct BatchMeterUsageInput {
 pub struct BatchMeterUsageOutput {
     #[serde(rename = "Results", default)]
     pub results: Vec<UsageRecordResult>,
+    /// The records the service returned as unprocessed, then those its answer left out.
     #[serde(rename = "UnprocessedRecords", default)]
     pub unprocessed_records: Vec<UsageRecord>,
+    /// How many of the last `unprocessed_records` were missing from the answer (neither a
+    /// result nor unprocessed): sent, but the service did not say what became of them.
+    #[serde(skip)]
+    pub missing_from_answer: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]

@@ -28,6 +28,8 @@ pub enum Output {
     BatchMeterUsage {
         results: Vec<RecordResult>,
         unprocessed: Vec<UsageRecordHandle>,
+        /// The last this many of `unprocessed` were missing from the answer.
+        missing_from_answer: usize,
     },
     ResolveCustomer {
         customer_identifier: Option<CString>,
@@ -75,6 +77,7 @@ fn convert_output(out: OperationOutput) -> Output {
                 .into_iter()
                 .map(UsageRecordHandle::new)
                 .collect(),
+            missing_from_answer: o.missing_from_answer,
         },
         OperationOutput::ResolveCustomer(o) => Output::ResolveCustomer {
             customer_identifier: c(&o.customer_identifier),

@@ -1,7 +1,12 @@
 //! Enums a response reports. They are only ever returned to C, never taken from it.
 
+use std::ffi::{c_char, CString};
+
+use once_cell::sync::Lazy;
+
 use crate::core::model::{Operation, UsageRecordResultStatus};
 use crate::core::service_error::ServiceErrorKind;
+use crate::ffi::panic::ffi_boundary_keep_error;
 
 /// Which modeled exception the service answered with. `MPM_SERVICE_ERROR_NONE` when the call
 /// did not end in a service error; `MPM_SERVICE_ERROR_UNKNOWN` for a code this version does not
@@ -58,6 +63,64 @@ impl From<ServiceErrorKind> for mpm_service_error {
             K::Throttling => MPM_SERVICE_ERROR_THROTTLING,
             K::TimestampOutOfBounds => MPM_SERVICE_ERROR_TIMESTAMP_OUT_OF_BOUNDS,
             K::Unknown => MPM_SERVICE_ERROR_UNKNOWN,
+        }
+    }
+}
+
+/// Each `mpm_service_error` value with its C name and the service's exception name, made
+/// once from the enum itself (its Debug name) and the core's kinds, so no list of the 19
+/// exceptions is written out again.
+struct ServiceErrorName {
+    value: u32,
+    name: CString,
+    code: CString,
+}
+
+static SERVICE_ERROR_NAMES: Lazy<Vec<ServiceErrorName>> = Lazy::new(|| {
+    let entry = |v: mpm_service_error, code: &str| ServiceErrorName {
+        value: v as u32,
+        name: CString::new(format!("{v:?}")).expect("an identifier has no NUL"),
+        code: CString::new(code).expect("an exception name has no NUL"),
+    };
+    let mut names = vec![
+        entry(mpm_service_error::MPM_SERVICE_ERROR_NONE, ""),
+        entry(mpm_service_error::MPM_SERVICE_ERROR_UNKNOWN, ""),
+    ];
+    names.extend(
+        ServiceErrorKind::MODELED
+            .iter()
+            .map(|&k| entry(k.into(), k.code())),
+    );
+    names
+});
+
+fn service_error_entry(error: u32) -> Option<&'static ServiceErrorName> {
+    SERVICE_ERROR_NAMES.iter().find(|e| e.value == error)
+}
+
+/// The name of an `mpm_service_error` value ("MPM_SERVICE_ERROR_THROTTLING"), or
+/// "MPM_SERVICE_ERROR_(unknown value)" for a value this version does not define. The returned
+/// string is static: never free it. Leaves the last error as it is.
+#[no_mangle]
+pub extern "C" fn mpm_service_error_name(error: u32) -> *const c_char {
+    ffi_boundary_keep_error! {
+        match service_error_entry(error) {
+            Some(e) => e.name.as_ptr(),
+            None => c"MPM_SERVICE_ERROR_(unknown value)".as_ptr(),
+        }
+    }
+}
+
+/// The service's exception name for an `mpm_service_error` value ("ThrottlingException"), as
+/// the model and `mpm_response_error_code` spell it; "" for `MPM_SERVICE_ERROR_NONE`,
+/// `MPM_SERVICE_ERROR_UNKNOWN` (the raw code is on the response) and values this version does
+/// not define. The returned string is static: never free it. Leaves the last error as it is.
+#[no_mangle]
+pub extern "C" fn mpm_service_error_exception_name(error: u32) -> *const c_char {
+    ffi_boundary_keep_error! {
+        match service_error_entry(error) {
+            Some(e) => e.code.as_ptr(),
+            None => c"".as_ptr(),
         }
     }
 }

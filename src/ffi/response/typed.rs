@@ -192,11 +192,24 @@ fn batch(
     &'static [RecordResult],
     &'static [crate::ffi::requests::UsageRecordHandle],
 )> {
+    batch_output(resp).map(|(r, u, _)| (r, u))
+}
+
+/// Results, unprocessed records and how many of the last unprocessed were missing from the
+/// answer.
+fn batch_output(
+    resp: *const mpm_response,
+) -> FfiResult<(
+    &'static [RecordResult],
+    &'static [crate::ffi::requests::UsageRecordHandle],
+    usize,
+)> {
     match output_of(resp, Operation::BatchMeterUsage)? {
         Output::BatchMeterUsage {
             results,
             unprocessed,
-        } => Ok((results, unprocessed)),
+            missing_from_answer,
+        } => Ok((results, unprocessed, *missing_from_answer)),
         _ => unreachable!("output matches the operation"),
     }
 }
@@ -249,6 +262,39 @@ pub extern "C" fn mpm_batch_meter_usage_response_unprocessed_at(
             Err(e) => { e.record(); std::ptr::null() }
         }
     }
+}
+
+/// Writes to `out` whether unprocessed record `index` of a BatchMeterUsage response was
+/// missing from the service's answer (sent, but neither among the Results nor among the
+/// UnprocessedRecords), rather than returned as unprocessed by the service. Either way the
+/// record was not metered and should be sent again. Such records come after the ones the
+/// service returned; `out` is caller-owned storage for one bool.
+#[no_mangle]
+pub extern "C" fn mpm_batch_meter_usage_response_unprocessed_is_missing(
+    response: *const mpm_response,
+    index: usize,
+    out: *mut bool,
+) -> mpm_result {
+    ffi_boundary! {
+        to_code(batch_output(response).and_then(|(_, u, missing)| {
+            if index >= u.len() {
+                return Err(index_error(index, u.len()));
+            }
+            write_out(out, index >= u.len() - missing)
+        }))
+    }
+}
+
+/// Writes to `out` how many of a BatchMeterUsage response's unprocessed records were missing
+/// from the service's answer (the last ones of the list, see
+/// `mpm_batch_meter_usage_response_unprocessed_is_missing`); `out` is caller-owned storage for
+/// one size_t.
+#[no_mangle]
+pub extern "C" fn mpm_batch_meter_usage_response_missing_count(
+    response: *const mpm_response,
+    out: *mut usize,
+) -> mpm_result {
+    ffi_boundary! { to_code(batch_output(response).and_then(|(_, _, m)| write_out(out, m))) }
 }
 
 /// The status of a result entry; MPM_RECORD_STATUS_NONE for NULL (see the last

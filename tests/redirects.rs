@@ -1,0 +1,151 @@
+//! Redirects are refused, never followed (issue 9): for each of 301, 302, 303, 307 and 308, and
+//! from https to http, a call whose endpoint answers with a redirect to a second server fails
+//! with a message naming the status and the Location, is not retried, and the second server
+//! receives nothing (no body-less GET that would read as success, no re-sent signed body, no
+//! session token).
+
+#[path = "support/stub_aws.rs"]
+#[allow(dead_code)]
+mod stub_aws;
+mod support;
+
+use mpmeter::core::client::{Client, ClientConfig};
+use mpmeter::core::credentials::CredentialsSource;
+use mpmeter::core::error::Error;
+use mpmeter::core::model::MeterUsageInput;
+use mpmeter::core::runtime;
+use mpmeter::ffi::client::*;
+use mpmeter::ffi::credentials::*;
+use mpmeter::ffi::error::mpm_result;
+use mpmeter::ffi::operations::*;
+use mpmeter::ffi::requests::*;
+use mpmeter::ffi::response::getters::*;
+use mpmeter::ffi::response::typed::*;
+use mpmeter::ffi::response::*;
+use stub_aws::{Reply, Stub};
+use support::capi::{cs, rs, wait};
+
+const TOKEN: &str = "session-token-DO-NOT-FORWARD";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/// The server a redirect points at: it would answer like the service, so a followed redirect
+/// would look like metered usage.
+fn elsewhere() -> Stub {
+    stub_aws::start(Box::new(|_, _| Reply {
+        status: 200,
+        content_type: "application/x-amz-json-1.1",
+        body: r#"{"MeteringRecordId":"not-from-aws"}"#.into(),
+        headers: Vec::new(),
+    }))
+}
+
+fn redirecting(status: u16, to: &str, tls: bool) -> Stub {
+    let location = format!("{to}/elsewhere");
+    let handler: stub_aws::Handler = Box::new(move |_, _| Reply::redirect(status, &location));
+    if tls {
+        stub_aws::start_tls(handler)
+    } else {
+        stub_aws::start(handler)
+    }
+}
+
+fn input() -> MeterUsageInput {
+    MeterUsageInput {
+        product_code: Some("demo-product".into()),
+        timestamp: Some(1_800_000_000),
+        usage_dimension: Some("users".into()),
+        usage_quantity: Some(1),
+        ..Default::default()
+    }
+}
+
+fn core_call(url: &str, config: ClientConfig) -> (Result<String, Error>, u32) {
+    let creds = CredentialsSource::basic("AKIDREDIRECT", SECRET, Some(TOKEN.into()));
+    let client = Client::new("us-east-1", Some(url), creds, config).expect("client");
+    let out = runtime::get()
+        .unwrap()
+        .block_on(client.meter_usage(&input()));
+    (
+        out.result.map(|o| o.metering_record_id.unwrap_or_default()),
+        out.meta.attempts,
+    )
+}
+
+fn assert_refused(result: Result<String, Error>, attempts: u32, status: u16, to: &Stub) {
+    match result {
+        Err(Error::InvalidResponse(m)) => {
+            assert!(m.contains(&format!("HTTP {status} redirect")), "{m}");
+            assert!(m.contains(&format!("{}/elsewhere", to.url)), "{m}");
+        }
+        other => panic!("HTTP {status}: expected a refused redirect, got {other:?}"),
+    }
+    assert_eq!(attempts, 1, "HTTP {status}: a redirect is not retried");
+    assert!(
+        to.requests().is_empty(),
+        "HTTP {status}: the other server received {:?}",
+        to.requests()
+    );
+}
+
+#[test]
+fn every_redirect_status_is_refused_and_nothing_reaches_the_other_server() {
+    for status in [301, 302, 303, 307, 308] {
+        let to = elsewhere();
+        let from = redirecting(status, &to.url, false);
+        let (result, attempts) = core_call(&from.url, ClientConfig::default());
+        assert_refused(result, attempts, status, &to);
+        assert_eq!(from.requests().len(), 1);
+    }
+}
+
+#[test]
+fn an_https_endpoint_redirecting_to_http_is_refused() {
+    let to = elsewhere();
+    let from = redirecting(307, &to.url, true);
+    assert!(from.url.starts_with("https://"));
+    let config = ClientConfig {
+        extra_root_pems: vec![std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/test-ca.pem"
+        ))
+        .unwrap()],
+        ..ClientConfig::default()
+    };
+    let (result, attempts) = core_call(&from.url, config);
+    assert_refused(result, attempts, 307, &to);
+    // The request did reach the https server, signed and with its token.
+    let seen = from.requests();
+    assert_eq!(seen[0].header("x-amz-security-token"), Some(TOKEN));
+}
+
+#[test]
+fn the_c_api_reports_a_refused_redirect_as_an_invalid_response() {
+    for status in [302, 308] {
+        let to = elsewhere();
+        let from = redirecting(status, &to.url, false);
+        let creds = mpm_credentials_new_basic(
+            cs("AKIDREDIRECT").as_ptr(),
+            cs(SECRET).as_ptr(),
+            cs(TOKEN).as_ptr(),
+        );
+        let client = mpm_client_new_with_endpoint(cs(&from.url).as_ptr(), creds);
+        mpm_credentials_free(creds);
+        assert!(!client.is_null());
+        let req = mpm_meter_usage_request_new();
+        mpm_meter_usage_request_set_product_code(req, cs("demo-product").as_ptr());
+        mpm_meter_usage_request_set_timestamp(req, 1_800_000_000);
+        mpm_meter_usage_request_set_usage_dimension(req, cs("users").as_ptr());
+        mpm_meter_usage_request_set_usage_quantity(req, 1);
+        let resp = mpm_client_meter_usage(client, req);
+        assert_eq!(wait(resp), mpm_result::MPM_ERR_INVALID_RESPONSE);
+        let msg = rs(mpm_response_error_message(resp)).unwrap_or_default();
+        assert!(msg.contains(&format!("HTTP {status} redirect to")), "{msg}");
+        assert_eq!(mpm_response_http_status(resp), status);
+        assert_eq!(mpm_response_attempts(resp), 1);
+        assert!(mpm_meter_usage_response_metering_record_id(resp).is_null());
+        assert!(to.requests().is_empty());
+        mpm_response_free(resp);
+        mpm_meter_usage_request_free(req);
+        mpm_client_free(client);
+    }
+}
