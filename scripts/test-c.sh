@@ -2,8 +2,10 @@
 # C-side tests (`make test-c`): the header compiles as C99 and C++11 and declares every
 # exported symbol; each example in examples-c/ runs against a local mpm-emulator with the
 # expected output and exit code (including failures the service reports); tests/c/test_api.c
-# exercises the whole API. Every C program runs under valgrind when it is installed, and the
-# API test is also built and run with AddressSanitizer + UBSan. Talks only to 127.0.0.1.
+# exercises the whole API; tests/c/test_callback_free.c has callbacks free their response.
+# Every C program runs under valgrind when it is installed, the API test is also built and run
+# with AddressSanitizer + UBSan, and both tests run against libmpmeter itself built with
+# AddressSanitizer (in target/asan). Talks only to 127.0.0.1.
 # Ends with "N passed, N failed"; exits non-zero if anything failed.
 set -uo pipefail
 
@@ -316,6 +318,65 @@ elif printf 'int main(void) { return 0; }\n' >"$tmp/san.c" &&
     cat "$tmp/err"; fail "build test_api with sanitizers"
 else
     skip "test_api with sanitizers" "$CC cannot build with -fsanitize=address,undefined"
+fi
+
+# A callback may free its own response as its last act; the library must not touch it after.
+# Valgrind reports an access after that free as an invalid read or write.
+echo "== tests/c/test_callback_free.c"
+if "$CC" "${api_flags[@]}" tests/c/test_callback_free.c -o "$OUT/test_callback_free" \
+    "${api_libs[@]}" 2>"$tmp/err"; then
+    name="test_callback_free"; [ "$have_valgrind" = 1 ] && name="test_callback_free under valgrind"
+    if run_c "$OUT/test_callback_free" "$endpoint" >"$tmp/out" 2>&1; then
+        pass "$name ($(tail -n 1 "$tmp/out"))"
+    else
+        sed 's/^/  | /' "$tmp/out"; fail "$name"
+    fi
+else
+    cat "$tmp/err"; fail "build test_callback_free"
+fi
+
+# The library itself built with AddressSanitizer (the -fsanitize builds above check only the
+# C side's accesses). Nightly -Zsanitizer through RUSTC_BOOTSTRAP, as the fuzz targets do; the
+# explicit --target leaves build scripts and proc-macros uninstrumented. A Rust cdylib carries
+# no ASan runtime: the C program's serves both. Leaks are not checked here: LeakSanitizer sees
+# the same allocations whether or not the library is instrumented, and the runs above check.
+echo "== libmpmeter built with AddressSanitizer"
+host_triple="$(rustc -vV | sed -n 's/^host: //p')"
+ASAN_LIB_DIR="$root/target/asan/$host_triple/debug"
+printf '#[no_mangle]\npub extern "C" fn probe() {}\n' >"$tmp/asan_probe.rs"
+printf 'int main(void) { return 0; }\n' >"$tmp/asan_probe.c"
+if ! RUSTC_BOOTSTRAP=1 rustc -Zsanitizer=address --crate-type cdylib --target "$host_triple" \
+    "$tmp/asan_probe.rs" -o "$tmp/libasan_probe.so" >"$tmp/err" 2>&1; then
+    sed 's/^/  | /' "$tmp/err"
+    skip "libmpmeter built with AddressSanitizer" "rustc cannot build with -Zsanitizer=address"
+elif ! "$CC" -fsanitize=address "$tmp/asan_probe.c" -o "$tmp/asan_probe" 2>/dev/null; then
+    skip "libmpmeter built with AddressSanitizer" "$CC cannot build with -fsanitize=address"
+else
+    started=$SECONDS
+    if env -u CFLAGS -u CPPFLAGS -u LDFLAGS RUSTC_BOOTSTRAP=1 RUSTFLAGS=-Zsanitizer=address \
+        cargo build -q -p mpmeter --target "$host_triple" --target-dir "$root/target/asan" \
+        >"$tmp/build.log" 2>&1; then
+        echo "built in $((SECONDS - started)) s: $ASAN_LIB_DIR/libmpmeter.so"
+        asan_lib_flags=("${api_flags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer
+            -fno-sanitize-recover=undefined)
+        asan_lib_libs=(-L"$ASAN_LIB_DIR" -lmpmeter -Wl,-rpath,"$ASAN_LIB_DIR")
+        for prog in test_callback_free test_api; do
+            name="$prog with libmpmeter built with AddressSanitizer"
+            if ! "$CC" "${asan_lib_flags[@]}" "tests/c/$prog.c" -o "$OUT/${prog}_asan_lib" \
+                "${asan_lib_libs[@]}" 2>"$tmp/err"; then
+                cat "$tmp/err"; fail "build $name"; continue
+            fi
+            if env ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+                UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+                "$OUT/${prog}_asan_lib" "$endpoint" >"$tmp/out" 2>&1; then
+                pass "$name ($(tail -n 1 "$tmp/out"))"
+            else
+                sed 's/^/  | /' "$tmp/out"; fail "$name"
+            fi
+        done
+    else
+        sed 's/^/  | /' "$tmp/build.log"; fail "build libmpmeter with AddressSanitizer"
+    fi
 fi
 
 # Unloading: dlopen, meter, free everything, dlclose; the library must stay mapped.

@@ -108,15 +108,17 @@ impl<T: Send + Sync + 'static> Pending<T> {
     /// slow callback cannot stall other calls.
     fn dispatch_callback(self: &Arc<Self>) {
         let me = Arc::clone(self);
-        let spawned = runtime::get().map(|rt| {
-            rt.spawn_blocking(move || me.run_callback());
-        });
-        if spawned.is_err() {
-            self.run_callback();
+        match runtime::get() {
+            Ok(rt) => drop(rt.spawn_blocking(move || me.run_callback())),
+            Err(_) => me.run_callback(),
         }
     }
 
-    fn run_callback(&self) {
+    /// Runs the registered callback unless it ran, runs or was dropped already. Takes an
+    /// `Arc` of its own because the callback may drop every other one (a C callback may free
+    /// its response as its last act): this one keeps `self` alive until the bookkeeping after
+    /// the callback is done.
+    fn run_callback(self: Arc<Self>) {
         let cb = {
             let mut st = self.lock();
             if st.released {
@@ -142,7 +144,10 @@ impl<T: Send + Sync + 'static> Pending<T> {
     /// Registers the one completion callback. If the call already ended it runs at once on the
     /// caller's thread. Fails if a callback was already registered.
     pub fn on_finished(self: &Arc<Self>, cb: Callback) -> Result<(), &'static str> {
-        let mut st = self.lock();
+        // Taken before the callback is registered: from then on it may run on another thread
+        // and free whatever holds `self`, so only `me` is used below.
+        let me = Arc::clone(self);
+        let mut st = me.lock();
         if !matches!(st.callback, CallbackState::None) {
             return Err("a completion callback is already registered");
         }
@@ -151,8 +156,8 @@ impl<T: Send + Sync + 'static> Pending<T> {
         }
         st.callback = CallbackState::Registered(cb);
         drop(st);
-        if self.is_finished() {
-            self.run_callback();
+        if me.is_finished() {
+            me.run_callback();
         }
         Ok(())
     }
@@ -222,7 +227,7 @@ impl<T: Send + Sync + 'static> Pending<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
     #[test]
     fn wait_and_callback_once() {
@@ -236,6 +241,40 @@ mod tests {
         .unwrap();
         assert_eq!(n.load(Ordering::SeqCst), 1);
         assert!(p.on_finished(Box::new(|| {})).is_err());
+    }
+
+    /// What a C callback that frees its response does: it drops the last reference from
+    /// outside. The `Pending` must live until `on_finished` is done with it, then go.
+    #[test]
+    fn callback_may_drop_the_last_outside_reference() {
+        let p = Pending::spawn(async { 7 }).unwrap();
+        p.wait(Some(Duration::from_secs(5))).unwrap();
+        // The task lets go of its own reference just after it sets the result.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Arc::strong_count(&p) > 1 && Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+        assert_eq!(Arc::strong_count(&p), 1);
+        // Keeps the allocation (not the value): a regression fails an assertion, not the heap.
+        let weak = Arc::downgrade(&p);
+        let seen_by_callback = weak.clone();
+        let alive_in_callback = Arc::new(AtomicBool::new(false));
+        let alive = Arc::clone(&alive_in_callback);
+        // Like the boxed C handle; an address, because a raw pointer is not `Send`.
+        let owner = Box::into_raw(Box::new(p)) as usize;
+        let cb = move || {
+            // SAFETY: `owner` came from `Box::into_raw` above and is dropped only here.
+            drop(unsafe { Box::from_raw(owner as *mut Arc<Pending<i32>>) });
+            alive.store(seen_by_callback.upgrade().is_some(), Ordering::SeqCst);
+        };
+        // SAFETY: `owner` is valid until the callback drops it; nothing uses it afterwards.
+        let registered = unsafe { &*(owner as *const Arc<Pending<i32>>) };
+        registered.on_finished(Box::new(cb)).unwrap();
+        assert!(
+            alive_in_callback.load(Ordering::SeqCst),
+            "dropped while its callback ran"
+        );
+        assert!(weak.upgrade().is_none(), "still alive after its callback");
     }
 
     #[test]

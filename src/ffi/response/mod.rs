@@ -115,7 +115,8 @@ struct CallbackTarget {
 }
 
 // SAFETY: the C API documents that the callback runs on a library thread; the response
-// pointer stays valid because mpm_response_free waits for a running callback.
+// pointer stays valid because mpm_response_free waits for a running callback. The callback
+// may free the response itself as its last act, so nothing uses the pointer after the call.
 unsafe impl Send for CallbackTarget {}
 
 impl CallbackTarget {
@@ -144,6 +145,7 @@ pub extern "C" fn mpm_response_on_finished(
                 "callback must not be NULL",
             ))?;
             let target = CallbackTarget { callback, response, userdata };
+            // A callback run at once may free the response: `h` is not used after this.
             h.pending
                 .on_finished(Box::new(move || target.call()))
                 .map_err(|m| FfiError::new(mpm_result::MPM_ERR_ALREADY_SET, m))
