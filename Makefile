@@ -71,10 +71,11 @@ $(EXAMPLES_OUT)/%_static: $(EXAMPLES_DIR)/%.c $(EXAMPLE_DEPS) $(LIB_A) | $(EXAMP
 demo:
 	scripts/demo.sh
 
-# The integration tests start the emulator binary, so it is built first.
+# The integration tests start the emulator binary, so it is built first. Both layers: the
+# pure-Rust core (mpmeter-core) and the C library (mpmeter).
 test-rust:
 	$(CARGO) build -p mpm-emulator
-	$(CARGO) test -p mpmeter
+	$(CARGO) test -p mpmeter-core -p mpmeter
 
 # The script builds what it needs, so that a build failure is reported as one of its cases.
 test-c:

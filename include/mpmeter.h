@@ -382,8 +382,6 @@ typedef void (*mpm_userdata_free_callback)(void *userdata);
 // Called once when a response finishes, with the response and the caller's `userdata`.
 typedef void (*mpm_response_callback)(const mpm_response *response, void *userdata);
 
-
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus

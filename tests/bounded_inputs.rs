@@ -10,12 +10,12 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use mpmeter::core::client::{Client, ClientConfig};
-use mpmeter::core::credentials::CredentialsSource;
 use mpmeter::ffi::client::*;
 use mpmeter::ffi::config::*;
 use mpmeter::ffi::credentials::*;
 use mpmeter::ffi::error::*;
+use mpmeter_core::client::{Client, ClientConfig};
+use mpmeter_core::credentials::CredentialsSource;
 use support::capi::*;
 
 const HUGE: usize = 100 * 1024 * 1024;
@@ -217,13 +217,13 @@ fn crlf_in_a_callbacks_keys_is_refused_when_it_answers() {
     mpm_credentials_free(creds);
 
     // A core callback that hands back such keys is refused too, at the fetch.
-    let cb: mpmeter::core::credentials::CallbackFn = std::sync::Arc::new(|| {
+    let cb: mpmeter_core::credentials::CallbackFn = std::sync::Arc::new(|| {
         Ok(aws_credential_types::Credentials::new(
             "AKIDCORE", BAD_VALUE, None, None, "t",
         ))
     });
     let source = CredentialsSource::callback(cb);
-    let err = mpmeter::core::runtime::get()
+    let err = mpmeter::runtime::get()
         .unwrap()
         .block_on(source.resolve())
         .expect_err("refused");

@@ -3,19 +3,19 @@
 //! client sign later requests in the year 9999; a `Date` from an answer without
 //! `x-amzn-RequestId` moves nothing; an offset of a few hours from the service is still learned.
 
-#[path = "support/stub_aws.rs"]
-#[allow(dead_code)]
-mod stub_aws;
+mod support;
+
+use support::stub_aws;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use mpmeter::core::client::{Client, ClientConfig};
-use mpmeter::core::credentials::CredentialsSource;
-use mpmeter::core::model::MeterUsageInput;
-use mpmeter::core::retry::RetryConfig;
-use mpmeter::core::runtime;
+use mpmeter::runtime;
+use mpmeter_core::client::{Client, ClientConfig};
+use mpmeter_core::credentials::CredentialsSource;
+use mpmeter_core::model::MeterUsageInput;
+use mpmeter_core::retry::RetryConfig;
 use stub_aws::{Reply, Stub};
 
 /// A MeterUsage stub whose first answer carries `date` (and a request id when `from_service`),
@@ -26,10 +26,10 @@ fn dated_once(date: String, from_service: bool, first_status: u16) -> Stub {
         let first = n.fetch_add(1, Ordering::SeqCst) == 0;
         let mut headers = Vec::new();
         if first {
-            headers.push(("Date", date.clone()));
+            headers.push(("Date".to_string(), date.clone()));
         }
         if from_service || !first {
-            headers.push(("x-amzn-RequestId", "req-1".to_string()));
+            headers.push(("x-amzn-RequestId".to_string(), "req-1".to_string()));
         }
         let (status, body) = if first && first_status != 200 {
             (

@@ -4,14 +4,15 @@
 //! out of every message. Tests change the process environment, so they hold ENV_LOCK and set
 //! every variable they rely on (this binary has no other tests).
 
-#[path = "support/stub_aws.rs"]
-mod stub_aws;
+mod support;
+
+use support::stub_aws;
 
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use mpmeter::core::credentials::{ChainOptions, CredentialsSource, Platform};
+use mpmeter_core::credentials::{ChainOptions, CredentialsSource, Platform};
 
 static ENV_LOCK: Mutex<()> = Mutex::new(());
 
@@ -485,7 +486,7 @@ fn secrets_never_reach_debug_or_errors() {
     env.set("AWS_ACCESS_KEY_ID", "AKIDENV");
     env.set("AWS_SECRET_ACCESS_KEY", ENV_SECRET);
     env.set("AWS_SESSION_TOKEN", "env-token-SECRET");
-    let cb: mpmeter::core::credentials::CallbackFn = std::sync::Arc::new(|| {
+    let cb: mpmeter_core::credentials::CallbackFn = std::sync::Arc::new(|| {
         Ok(aws_credential_types::Credentials::new(
             "AKIDCB",
             "cb-secret-DO-NOT-LEAK",

@@ -3,8 +3,6 @@
 //! environment and from a profile metering against the emulator, with session credentials
 //! handed out by a stub STS. Tests that touch the environment hold ENV_LOCK.
 
-#[path = "support/stub_aws.rs"]
-mod stub_aws;
 mod support;
 
 use std::ffi::{c_char, c_void};
@@ -12,6 +10,8 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
+
+use support::stub_aws;
 
 use mpmeter::ffi::client::*;
 use mpmeter::ffi::client_env::*;

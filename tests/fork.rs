@@ -39,7 +39,7 @@ fn fork_before_first_use_works_and_after_it_fails_cleanly() {
         cs("demo-registration-token").as_ptr(),
     );
     assert!(
-        !mpmeter::core::runtime::is_started(),
+        !mpmeter::runtime::is_started(),
         "nothing has used the runtime yet"
     );
 

@@ -4,16 +4,10 @@
 //! receives nothing (no body-less GET that would read as success, no re-sent signed body, no
 //! session token).
 
-#[path = "support/stub_aws.rs"]
-#[allow(dead_code)]
-mod stub_aws;
 mod support;
 
-use mpmeter::core::client::{Client, ClientConfig};
-use mpmeter::core::credentials::CredentialsSource;
-use mpmeter::core::error::Error;
-use mpmeter::core::model::MeterUsageInput;
-use mpmeter::core::runtime;
+use support::stub_aws;
+
 use mpmeter::ffi::client::*;
 use mpmeter::ffi::credentials::*;
 use mpmeter::ffi::error::mpm_result;
@@ -22,6 +16,11 @@ use mpmeter::ffi::requests::*;
 use mpmeter::ffi::response::getters::*;
 use mpmeter::ffi::response::typed::*;
 use mpmeter::ffi::response::*;
+use mpmeter::runtime;
+use mpmeter_core::client::{Client, ClientConfig};
+use mpmeter_core::credentials::CredentialsSource;
+use mpmeter_core::error::Error;
+use mpmeter_core::model::MeterUsageInput;
 use stub_aws::{Reply, Stub};
 use support::capi::{cs, rs, wait};
 

@@ -8,13 +8,13 @@ use std::io::Read;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
-use mpmeter::core::client::{Client, ClientConfig, Timeouts};
-use mpmeter::core::credentials::CredentialsSource;
-use mpmeter::core::error::{Error, Outcome};
-use mpmeter::core::model::{MeterUsageInput, MeterUsageOutput};
-use mpmeter::core::pending::Pending;
-use mpmeter::core::retry::RetryConfig;
-use mpmeter::core::runtime;
+use mpmeter::pending::Pending;
+use mpmeter::runtime;
+use mpmeter_core::client::{Client, ClientConfig, Timeouts};
+use mpmeter_core::credentials::CredentialsSource;
+use mpmeter_core::error::{Error, Outcome};
+use mpmeter_core::model::{MeterUsageInput, MeterUsageOutput};
+use mpmeter_core::retry::RetryConfig;
 use support::capi::now;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 

@@ -8,10 +8,6 @@ mod support;
 
 use std::ptr::null;
 
-use mpmeter::core::client::{Client, ClientConfig, Proxy};
-use mpmeter::core::credentials::CredentialsSource;
-use mpmeter::core::model::MeterUsageInput;
-use mpmeter::core::runtime;
 use mpmeter::ffi::client::*;
 use mpmeter::ffi::client_env::*;
 use mpmeter::ffi::config::*;
@@ -22,6 +18,10 @@ use mpmeter::ffi::requests::*;
 use mpmeter::ffi::response::enums::mpm_service_error;
 use mpmeter::ffi::response::getters::*;
 use mpmeter::ffi::response::*;
+use mpmeter::runtime;
+use mpmeter_core::client::{Client, ClientConfig, Proxy};
+use mpmeter_core::credentials::CredentialsSource;
+use mpmeter_core::model::MeterUsageInput;
 use support::capi::*;
 use support::emulator::Emulator;
 

@@ -4,10 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mpmeter::core::client::parse_output;
-use mpmeter::core::error::{Error, Outcome, ResponseMeta};
-use mpmeter::core::model::Operation;
-use mpmeter::core::service_error::parse_service_error;
+use mpmeter_core::client::parse_output;
+use mpmeter_core::error::{Error, Outcome, ResponseMeta};
+use mpmeter_core::model::Operation;
+use mpmeter_core::service_error::parse_service_error;
 use mpmeter::ffi::response::Completed;
 
 fuzz_target!(|data: &[u8]| {

@@ -7,7 +7,7 @@
 use std::ffi::{c_char, CString};
 
 use libfuzzer_sys::fuzz_target;
-use mpmeter::core::client::{prepare_batch_meter_usage, prepare_meter_usage};
+use mpmeter_core::client::{prepare_batch_meter_usage, prepare_meter_usage};
 use mpmeter::ffi::error::{mpm_last_error_message, mpm_result};
 use mpmeter::ffi::requests::*;
 
@@ -86,7 +86,7 @@ fuzz_target!(|data: &[u8]| {
     }
     // Validity and serialization agree: valid requests always serialize, invalid never do.
     // SAFETY: the handles were made above and are not shared.
-    let meter_rust = unsafe { &*(meter as *const mpmeter::core::model::MeterUsageInput) };
+    let meter_rust = unsafe { &*(meter as *const mpmeter_core::model::MeterUsageInput) };
     let valid = mpm_meter_usage_request_is_valid(meter);
     let prepared = prepare_meter_usage(meter_rust);
     assert_eq!(valid, prepared.is_ok());
@@ -96,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(v["ClientToken"].is_string());
         assert!(!(v.get("UsageQuantity").is_some() && v.get("UsageQuantityAsDecimal").is_some()));
     }
-    let batch_rust = unsafe { &*(batch as *const mpmeter::core::model::BatchMeterUsageInput) };
+    let batch_rust = unsafe { &*(batch as *const mpmeter_core::model::BatchMeterUsageInput) };
     assert_eq!(mpm_batch_meter_usage_request_is_valid(batch), prepare_batch_meter_usage(batch_rust).is_ok());
     mpm_usage_allocation_free(alloc);
     mpm_usage_record_free(record);

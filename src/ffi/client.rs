@@ -9,8 +9,8 @@ use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use super::panic::ffi_boundary;
 use super::region::{region_code_from_name, region_name_from_code};
 use super::strings::{copy_to_buffer, required_str};
-use crate::core::client::{Client, ClientConfig};
-use crate::core::error::Error;
+use mpmeter_core::client::{Client, ClientConfig};
+use mpmeter_core::error::Error;
 
 /// A Marketplace Metering client. Safe to share between threads. Methods:
 /// `mpm_client_new`, `mpm_client_new_with_region_name`, `mpm_client_new_with_endpoint`,

@@ -10,8 +10,8 @@ use super::error::{mpm_result, to_ptr, FfiError, FfiResult};
 use super::handle::{to_boxed_ptr, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str};
-use crate::core::client::Client;
-use crate::core::credentials::{ChainOptions, CredentialsSource};
+use mpmeter_core::client::Client;
+use mpmeter_core::credentials::{ChainOptions, CredentialsSource};
 
 fn new_with_config(
     region: Option<String>,

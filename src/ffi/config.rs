@@ -9,10 +9,10 @@ use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str, required_str};
-use crate::core::client::{parse_pem_bundle, ClientConfig, Proxy};
-use crate::core::endpoint_rules::MAX_ENDPOINT_LEN;
-use crate::core::env_config::EnvSettings;
-use crate::core::quote::quote;
+use mpmeter_core::client::{parse_pem_bundle, ClientConfig, Proxy};
+use mpmeter_core::endpoint_rules::MAX_ENDPOINT_LEN;
+use mpmeter_core::env_config::EnvSettings;
+use mpmeter_core::quote::quote;
 
 /// Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
 /// `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
@@ -292,20 +292,20 @@ pub extern "C" fn mpm_config_load_region_from_imds(
             if c.environment.as_ref().is_some_and(|e| e.region.is_some()) {
                 return Ok(());
             }
-            if crate::core::runtime::on_worker_thread() {
+            if crate::runtime::on_worker_thread() {
                 return Err(FfiError::new(
                     mpm_result::MPM_ERR_WOULD_DEADLOCK,
                     "mpm_config_load_region_from_imds blocks and cannot run on a library thread",
                 ));
             }
-            let rt = crate::core::runtime::get()
+            let rt = crate::runtime::get()
                 .map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
             let timeout = Duration::from_millis(u64::from(timeout_ms));
             let region = rt
-                .block_on(crate::core::imds_region::region_from_imds(timeout))
+                .block_on(mpmeter_core::imds_region::region_from_imds(timeout))
                 .map_err(|m| FfiError::new(mpm_result::MPM_ERR_ENDPOINT, m))?;
             let env = c.environment.get_or_insert_with(Default::default);
-            env.region = Some(crate::core::env_config::Sourced {
+            env.region = Some(mpmeter_core::env_config::Sourced {
                 value: region,
                 source: "the EC2 instance metadata service (IMDS)".into(),
             });

@@ -12,7 +12,7 @@ use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str, required_str};
-use crate::core::credentials::{check_keys, ChainOptions, CredentialsSource, Platform};
+use mpmeter_core::credentials::{check_keys, ChainOptions, CredentialsSource, Platform};
 
 /// Credentials a client signs its requests with. Methods: `mpm_credentials_new_basic`,
 /// `mpm_credentials_new_anonymous`, `mpm_credentials_new_default_chain`,
@@ -318,17 +318,16 @@ pub(crate) fn resolve_blocking(source: CredentialsSource, timeout_ms: i32) -> Ff
             format!("timeout_ms must be -1 or more (got {timeout_ms})"),
         ));
     }
-    if crate::core::runtime::on_worker_thread() || tokio::runtime::Handle::try_current().is_ok() {
+    if crate::runtime::on_worker_thread() || tokio::runtime::Handle::try_current().is_ok() {
         return Err(FfiError::new(
             mpm_result::MPM_ERR_WOULD_DEADLOCK,
             "mpm_credentials_resolve cannot wait on a library thread (a callback)",
         ));
     }
-    let rt =
-        crate::core::runtime::get().map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
+    let rt = crate::runtime::get().map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
     let (tx, rx) = std::sync::mpsc::channel();
     rt.spawn(async move {
-        crate::core::runtime::mark_worker();
+        crate::runtime::mark_worker();
         let _ = tx.send(source.resolve().await.map(|_| ()));
     });
     let got = if timeout_ms < 0 {

@@ -175,7 +175,7 @@ thread_local! {
 pub fn set_last_error(code: mpm_result, message: String) {
     // Every last error passes here: no labelled secret or URL user info, and a bounded size,
     // whatever made the message (core::redact).
-    let message = crate::core::redact::message(&message, &[]);
+    let message = mpmeter_core::redact::message(&message, &[]);
     // An interior NUL would cut the message short: replace it rather than lose the text.
     let message = CString::new(message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|e| *e.borrow_mut() = LastError { code, message });

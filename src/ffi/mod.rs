@@ -1,5 +1,5 @@
 //! The C API: one module per C type; each checks and converts its arguments and delegates to
-//! `crate::core`. No business logic lives here.
+//! `mpmeter_core`. No business logic lives here.
 
 pub mod client;
 pub mod client_env;

@@ -10,11 +10,11 @@ use super::requests::{
     mpm_resolve_customer_request,
 };
 use super::response::{self, mpm_response};
-use crate::core::client::{
+use mpmeter_core::client::{
     prepare_batch_meter_usage, prepare_meter_usage, prepare_register_usage,
     prepare_resolve_customer, PreparedCall,
 };
-use crate::core::validate::ValidationError;
+use mpmeter_core::validate::ValidationError;
 
 fn call<R: Castable>(
     client: *const mpm_client,

@@ -175,7 +175,7 @@ pub(crate) fn region_code_from_name(name: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::endpoint_rules::{
+    use mpmeter_core::endpoint_rules::{
         all_regions, partition_of, resolve_endpoint, EndpointParams,
     };
     use std::collections::HashSet;

@@ -2,7 +2,7 @@
 
 use super::error::{mpm_result, to_code, FfiError};
 use super::panic::ffi_boundary;
-use crate::core::runtime;
+use crate::runtime;
 
 /// Sets the number of worker threads of the library's runtime (default 2). Must be called
 /// before the first operation starts the runtime; afterwards it returns MPM_ERR_RUNTIME.

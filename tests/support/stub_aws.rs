@@ -28,7 +28,7 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: Vec<(String, String)>,
 }
 
 pub type Handler = Box<dyn Fn(&Request, u32) -> Reply + Send + Sync>;
@@ -40,7 +40,7 @@ impl Reply {
             status,
             content_type: "text/plain",
             body: String::new(),
-            headers: vec![("Location", location.to_string())],
+            headers: vec![("Location".into(), location.to_string())],
         }
     }
 }
@@ -289,8 +289,10 @@ pub fn imds(prefix: &'static str, ttl: Duration) -> Stub {
         const ROLE_PATH: &str = "/latest/meta-data/iam/security-credentials/";
         if req.method == "PUT" && req.path == "/latest/api/token" {
             let mut r = ok("text/plain", TOKEN.into());
-            r.headers
-                .push(("x-aws-ec2-metadata-token-ttl-seconds", "21600".into()));
+            r.headers.push((
+                "x-aws-ec2-metadata-token-ttl-seconds".into(),
+                "21600".into(),
+            ));
             return r;
         }
         if req.header("x-aws-ec2-metadata-token") != Some(TOKEN) {

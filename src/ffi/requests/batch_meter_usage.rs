@@ -5,11 +5,11 @@ use std::ffi::c_char;
 
 use super::usage_record::mpm_usage_record;
 use super::{is_valid, optional_checked, push_capped, to_count, update};
-use crate::core::model::BatchMeterUsageInput;
-use crate::core::validate::{constraints as c, validate_batch_meter_usage};
 use crate::ffi::error::mpm_result;
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
+use mpmeter_core::model::BatchMeterUsageInput;
+use mpmeter_core::validate::{constraints as c, validate_batch_meter_usage};
 
 /// The model's cap on records per request (UsageRecordList).
 const MAX_RECORDS: usize = 25;

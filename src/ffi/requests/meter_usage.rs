@@ -4,11 +4,11 @@ use std::ffi::c_char;
 
 use super::usage_allocation::{mpm_usage_allocation, push_allocation};
 use super::{checked, checked_i32, is_valid, optional_checked, required_checked, update};
-use crate::core::model::MeterUsageInput;
-use crate::core::validate::{constraints as c, validate_meter_usage};
 use crate::ffi::error::mpm_result;
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
+use mpmeter_core::model::MeterUsageInput;
+use mpmeter_core::validate::{constraints as c, validate_meter_usage};
 
 /// A MeterUsage request: one usage quantity of one dimension for one hour. Required:
 /// ProductCode, Timestamp, UsageDimension. Methods: `mpm_meter_usage_request_new`,

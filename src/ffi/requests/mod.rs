@@ -22,8 +22,8 @@ use std::ffi::{c_char, CString};
 use super::error::{mpm_result, FfiError, FfiResult};
 use super::handle::{try_mut, try_ref, Castable};
 use super::strings::{optional_str, required_str};
-use crate::core::validate::constraints::Violation;
-use crate::core::validate::ValidationError;
+use mpmeter_core::validate::constraints::Violation;
+use mpmeter_core::validate::ValidationError;
 
 /// `int32_t *` and `int64_t *` out-parameters go through the same checked casts as handles.
 impl Castable for i32 {

@@ -4,11 +4,11 @@
 use std::ffi::c_char;
 
 use super::{checked_i32, is_valid, optional_checked, required_checked, update};
-use crate::core::model::RegisterUsageInput;
-use crate::core::validate::{constraints as c, validate_register_usage};
 use crate::ffi::error::mpm_result;
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr};
 use crate::ffi::panic::ffi_boundary;
+use mpmeter_core::model::RegisterUsageInput;
+use mpmeter_core::validate::{constraints as c, validate_register_usage};
 
 /// A RegisterUsage request: a paid container product checks its entitlement at start.
 /// Required: ProductCode, PublicKeyVersion. Methods: `mpm_register_usage_request_new`,

@@ -4,11 +4,11 @@
 use std::ffi::c_char;
 
 use super::{is_valid, required_checked, update};
-use crate::core::model::ResolveCustomerInput;
-use crate::core::validate::{constraints as c, validate_resolve_customer};
 use crate::ffi::error::mpm_result;
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr};
 use crate::ffi::panic::ffi_boundary;
+use mpmeter_core::model::ResolveCustomerInput;
+use mpmeter_core::validate::{constraints as c, validate_resolve_customer};
 
 /// A ResolveCustomer request: turns a SaaS registration token into a customer. Required:
 /// RegistrationToken. Methods: `mpm_resolve_customer_request_new`, `_free`,

@@ -9,12 +9,12 @@ use super::{
     checked_i32, is_valid, number_out, optional_checked, push_capped, required_checked, string_out,
     to_const_ptr, to_count, update,
 };
-use crate::core::model::{Tag, UsageAllocation};
-use crate::core::validate::{constraints as c, validate_usage_allocation};
 use crate::ffi::error::{mpm_result, to_ptr, FfiResult};
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 use crate::ffi::strings::to_cstring;
+use mpmeter_core::model::{Tag, UsageAllocation};
+use mpmeter_core::validate::{constraints as c, validate_usage_allocation};
 
 /// The model's cap on tags per allocation (TagList).
 const MAX_TAGS: usize = 5;

@@ -10,12 +10,12 @@ use super::{
     checked, checked_i32, index_error, is_valid, number_out, optional_checked, required_checked,
     string_out, to_const_ptr, to_count, update,
 };
-use crate::core::model::UsageRecord;
-use crate::core::validate::{constraints as c, validate_usage_record};
 use crate::ffi::error::{mpm_result, to_ptr, FfiResult};
 use crate::ffi::handle::{borrow_ptr, free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 use crate::ffi::strings::to_cstring;
+use mpmeter_core::model::UsageRecord;
+use mpmeter_core::validate::{constraints as c, validate_usage_record};
 
 /// One usage record of a BatchMeterUsage request: when, for whom, which dimension, how
 /// much. Methods: `mpm_usage_record_new`, `_clone`, `_free`, the setters

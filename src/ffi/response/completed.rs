@@ -4,11 +4,11 @@
 use std::ffi::CString;
 
 use super::enums::{mpm_record_status, mpm_service_error};
-use crate::core::client::OperationOutput;
-use crate::core::error::{Error, Outcome};
 use crate::ffi::error::mpm_result;
 use crate::ffi::requests::UsageRecordHandle;
 use crate::ffi::strings::to_cstring;
+use mpmeter_core::client::OperationOutput;
+use mpmeter_core::error::{Error, Outcome};
 
 pub struct Completed {
     pub result: mpm_result,

@@ -4,9 +4,9 @@ use std::ffi::{c_char, CString};
 
 use once_cell::sync::Lazy;
 
-use crate::core::model::{Operation, UsageRecordResultStatus};
-use crate::core::service_error::ServiceErrorKind;
 use crate::ffi::panic::ffi_boundary_keep_error;
+use mpmeter_core::model::{Operation, UsageRecordResultStatus};
+use mpmeter_core::service_error::ServiceErrorKind;
 
 /// Which modeled exception the service answered with. `MPM_SERVICE_ERROR_NONE` when the call
 /// did not end in a service error; `MPM_SERVICE_ERROR_UNKNOWN` for a code this version does not

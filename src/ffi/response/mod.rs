@@ -16,9 +16,9 @@ use std::time::Duration;
 use super::error::{mpm_result, to_code, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use super::panic::ffi_boundary;
-use crate::core::client::{Client, PreparedCall};
-use crate::core::model::Operation;
-use crate::core::pending::{Pending, WaitError};
+use crate::pending::{Pending, WaitError};
+use mpmeter_core::client::{Client, PreparedCall};
+use mpmeter_core::model::Operation;
 
 /// What stands behind an `mpm_response *`.
 pub struct ResponseHandle {

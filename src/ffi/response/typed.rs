@@ -7,11 +7,11 @@ use std::ffi::c_char;
 use super::completed::{Output, RecordResult};
 use super::getters::{opt_str, str_or_null};
 use super::{finished, mpm_response};
-use crate::core::model::Operation;
 use crate::ffi::error::{mpm_result, to_code, FfiError, FfiResult};
 use crate::ffi::handle::{borrow_ptr, impl_castable, try_ref};
 use crate::ffi::panic::ffi_boundary;
 use crate::ffi::requests::mpm_usage_record;
+use mpmeter_core::model::Operation;
 
 use super::enums::mpm_record_status;
 

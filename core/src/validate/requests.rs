@@ -2,7 +2,7 @@
 
 use super::constraints as c;
 use super::{Quantity, ValidationError};
-use crate::core::model::{
+use crate::model::{
     BatchMeterUsageInput, MeterUsageInput, RegisterUsageInput, ResolveCustomerInput,
     UsageAllocation, UsageRecord,
 };

@@ -29,10 +29,10 @@ use super::quote::quote;
 pub use super::partitions::{all_regions, RegionInfo};
 
 /// Longest region accepted: one RFC 1123 host label.
-pub(crate) const MAX_REGION_LEN: usize = 63;
+pub const MAX_REGION_LEN: usize = 63;
 /// Longest explicit endpoint URL accepted: the de facto URL limit of browsers and HTTP
 /// front ends; a metering endpoint (scheme, host, port, a short path) needs far less.
-pub(crate) const MAX_ENDPOINT_LEN: usize = 2048;
+pub const MAX_ENDPOINT_LEN: usize = 2048;
 
 /// Inputs of the rule set (its parameters Region, UseFIPS, UseDualStack, Endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -560,7 +560,7 @@ fn parse_url(s: &str) -> Option<ParsedUrl<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::partitions::PartitionOutputs;
+    use crate::partitions::PartitionOutputs;
 
     fn params(
         region: Option<&str>,

@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::output::OperationOutput;
-use crate::core::model::{BatchMeterUsageOutput, UsageRecord};
+use crate::model::{BatchMeterUsageOutput, UsageRecord};
 
 /// What the service de-duplicates a usage record on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -147,7 +147,7 @@ fn account<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::model::{
+    use crate::model::{
         MeterUsageOutput, RegisterUsageOutput, ResolveCustomerOutput, UsageRecordResult,
         UsageRecordResultStatus,
     };

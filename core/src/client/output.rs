@@ -1,6 +1,6 @@
 //! Reading a successful answer into the operation's output type.
 
-use crate::core::model::{
+use crate::model::{
     BatchMeterUsageOutput, MeterUsageOutput, Operation, RegisterUsageOutput, ResolveCustomerOutput,
 };
 

@@ -18,7 +18,7 @@ use aws_types::region::Region;
 
 use super::cache::{BoxFuture, Fetch, Fetched};
 use super::http_client::ReqwestHttpClient;
-use crate::core::env_config::EnvSettings;
+use crate::env_config::EnvSettings;
 
 /// The platforms whose metering calls AWS accepts only from one credential source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,8 @@ use std::time::Duration;
 use aws_config::imds;
 use aws_config::provider_config::ProviderConfig;
 
-use crate::core::credentials::ReqwestHttpClient;
-use crate::core::error::error_chain;
+use crate::credentials::ReqwestHttpClient;
+use crate::error::error_chain;
 
 const REGION_PATH: &str = "/latest/meta-data/placement/region";
 

@@ -160,15 +160,9 @@ fn transpose<T, U>(
 /// Polls a future that never waits (the SDK's file reads are synchronous underneath), so
 /// settings can be read from any thread, inside a runtime or not.
 fn run_ready<F: std::future::Future>(fut: F) -> F::Output {
-    use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
-    fn noop(_: *const ()) {}
-    fn clone(p: *const ()) -> RawWaker {
-        RawWaker::new(p, &VTABLE)
-    }
-    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, noop, noop, noop);
-    // SAFETY: the vtable's functions do nothing with the (null) data pointer.
-    let waker = unsafe { Waker::from_raw(RawWaker::new(std::ptr::null(), &VTABLE)) };
-    let mut cx = Context::from_waker(&waker);
+    use std::task::{Context, Poll, Waker};
+    let waker = Waker::noop();
+    let mut cx = Context::from_waker(waker);
     let mut fut = std::pin::pin!(fut);
     loop {
         if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
@@ -301,7 +295,7 @@ impl EnvSettings {
 
     /// Puts the client settings found here into `cfg` (app id, FIPS, dual-stack, max
     /// attempts, CA bundle, which is read now).
-    pub fn apply_to(&self, cfg: &mut crate::core::client::ClientConfig) -> Result<(), String> {
+    pub fn apply_to(&self, cfg: &mut crate::client::ClientConfig) -> Result<(), String> {
         if let Some(v) = &self.app_id {
             cfg.app_id = Some(v.value.clone());
         }
@@ -322,7 +316,7 @@ impl EnvSettings {
                     v.source
                 )
             })?;
-            crate::core::client::parse_pem_bundle(&pem)
+            crate::client::parse_pem_bundle(&pem)
                 .map_err(|e| format!("{e} ({} from {})", quote(&v.value), v.source))?;
             cfg.extra_root_pems.push(pem);
         }

@@ -4,11 +4,11 @@
 
 use serde::Serialize;
 
-use crate::core::model::{
+use crate::model::{
     BatchMeterUsageInput, MeterUsageInput, Operation, RegisterUsageInput, ResolveCustomerInput,
     UsageRecord,
 };
-use crate::core::validate::{self, ValidationError};
+use crate::validate::{self, ValidationError};
 
 /// A checked, serialized request, ready to send (and resend).
 #[derive(Debug, Clone)]

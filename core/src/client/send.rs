@@ -7,9 +7,9 @@ use std::time::{Duration, SystemTime};
 use super::attempt::{send_attempt, AttemptError, AttemptRequest, RawResponse};
 use super::output::{parse_output, OperationOutput};
 use super::{Client, PreparedCall};
-use crate::core::error::{Error, Outcome, ResponseMeta};
-use crate::core::retry::{backoff, classify_service, is_clock_skew_code, RetryKind};
-use crate::core::service_error::parse_service_error;
+use crate::error::{Error, Outcome, ResponseMeta};
+use crate::retry::{backoff, classify_service, is_clock_skew_code, RetryKind};
+use crate::service_error::parse_service_error;
 
 /// Skew under this is noise from the Date header's one-second resolution and network delay.
 const SKEW_THRESHOLD_SECS: i64 = 60;
@@ -35,7 +35,7 @@ impl Client {
                     limit.as_millis()
                 ))),
             };
-        let result = result.map_err(|e| crate::core::redact::error_for(e, &credentials));
+        let result = result.map_err(|e| crate::redact::error_for(e, &credentials));
         Outcome { result, meta }
     }
 

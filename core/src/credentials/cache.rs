@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::Credentials;
 
 use super::keys;
-use crate::core::redact;
+use crate::redact;
 
 /// Credentials refresh when less than this is left before they expire.
 pub const REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);

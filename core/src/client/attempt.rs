@@ -4,8 +4,8 @@ use std::time::{Duration, SystemTime};
 
 use aws_credential_types::Credentials;
 
-use crate::core::model::Operation;
-use crate::core::signing::sign_headers;
+use crate::model::Operation;
+use crate::signing::sign_headers;
 
 /// The largest answer read into memory; the service's biggest (25 echoed records) is far below.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -51,7 +51,7 @@ fn header_str(h: &reqwest::header::HeaderMap, name: &str) -> Option<String> {
 }
 
 fn describe(e: &reqwest::Error) -> String {
-    crate::core::error::error_chain(e)
+    crate::error::error_chain(e)
 }
 
 fn map_reqwest(e: reqwest::Error) -> AttemptError {

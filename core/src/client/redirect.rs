@@ -4,7 +4,7 @@
 //! success from the other server would read as usage metered), re-send the signed body on
 //! 307/308, and hand `X-Amz-Security-Token` to another origin in every case.
 
-use crate::core::quote::quote;
+use crate::quote::quote;
 
 /// The error message for an answer with a 3xx `status` and the `Location` it named.
 pub fn redirect_refused(status: u16, location: Option<&str>) -> String {

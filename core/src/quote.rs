@@ -7,7 +7,7 @@
 use super::redact;
 
 /// Characters of an input shown in a message.
-pub(crate) const QUOTE_MAX_CHARS: usize = 64;
+pub const QUOTE_MAX_CHARS: usize = 64;
 /// Only this much of an input is scanned for secrets; inputs that may hold one (URLs) are
 /// refused well before this size.
 const SCAN_BYTES: usize = 4096;

@@ -10,7 +10,7 @@ mod chain;
 mod http_client;
 mod keys;
 
-use crate::core::error::error_chain;
+use crate::error::error_chain;
 use std::fmt;
 use std::sync::Arc;
 

@@ -1,10 +1,10 @@
 //! Where a client sends its calls and as whom: region, endpoint and credentials. The QtAws API
 //! lets all three change on a live client, so calls take a snapshot when they start.
 
-use crate::core::credentials::CredentialsSource;
-use crate::core::endpoint_rules::{check_endpoint, check_region, resolve_endpoint, EndpointParams};
-use crate::core::quote::quote;
-use crate::core::redact;
+use crate::credentials::CredentialsSource;
+use crate::endpoint_rules::{check_endpoint, check_region, resolve_endpoint, EndpointParams};
+use crate::quote::quote;
+use crate::redact;
 
 #[derive(Debug, Clone)]
 pub struct Target {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::core::retry::RetryConfig;
+use crate::retry::RetryConfig;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeouts {
@@ -63,7 +63,7 @@ impl std::fmt::Debug for Proxy {
             Proxy::None => f.write_str("None"),
             Proxy::Url { url, no_proxy } => f
                 .debug_struct("Url")
-                .field("url", &crate::core::redact::message(url, &[]))
+                .field("url", &crate::redact::message(url, &[]))
                 .field("no_proxy", no_proxy)
                 .finish(),
         }
@@ -72,7 +72,7 @@ impl std::fmt::Debug for Proxy {
 
 /// Connections per client by default: enough for hourly metering bursts, well under the
 /// file-descriptor limit of a host application.
-pub(crate) const DEFAULT_MAX_CONNECTIONS: usize = 128;
+pub const DEFAULT_MAX_CONNECTIONS: usize = 128;
 
 impl Default for ClientConfig {
     fn default() -> Self {

@@ -133,7 +133,7 @@ async fn send(
             .get(reqwest::header::LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         return Err(ConnectorError::other(
-            crate::core::client::redirect_refused(status, location.as_deref()).into(),
+            crate::client::redirect_refused(status, location.as_deref()).into(),
             None,
         ));
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use super::service_error::is_throttling_code;
 
-pub(crate) const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 const THROTTLE_BASE: Duration = Duration::from_secs(1);
 const OTHER_BASE: Duration = Duration::from_millis(50);
 const MAX_BACKOFF: Duration = Duration::from_secs(20);

@@ -15,9 +15,9 @@
 
 use aws_credential_types::Credentials;
 
-pub(crate) const MAX_ACCESS_KEY_ID_BYTES: usize = 128;
-pub(crate) const MAX_SECRET_KEY_BYTES: usize = 128;
-pub(crate) const MAX_SESSION_TOKEN_BYTES: usize = 16 * 1024;
+pub const MAX_ACCESS_KEY_ID_BYTES: usize = 128;
+pub const MAX_SECRET_KEY_BYTES: usize = 128;
+pub const MAX_SESSION_TOKEN_BYTES: usize = 16 * 1024;
 
 /// Checks one field; `name` is what the caller calls it ("secret_key").
 fn field(name: &str, value: &str, max: usize, required: bool) -> Result<(), String> {

@@ -25,16 +25,16 @@ use aws_credential_types::Credentials;
 use once_cell::sync::Lazy;
 use regex_lite::Regex;
 
-use crate::core::credentials::CredentialsSource;
-use crate::core::error::Error;
-use crate::core::service_error::ServiceError;
+use crate::credentials::CredentialsSource;
+use crate::error::Error;
+use crate::service_error::ServiceError;
 
 /// What a secret is replaced with.
-pub(crate) const REDACTED: &str = "***";
+pub const REDACTED: &str = "***";
 /// Known secrets shorter than this are not replaced by value (see the module doc).
-pub(crate) const MIN_KNOWN_SECRET_LEN: usize = 8;
+pub const MIN_KNOWN_SECRET_LEN: usize = 8;
 /// Longest message handed out; the rest is cut, with the original size said.
-pub(crate) const MAX_MESSAGE_BYTES: usize = 8 * 1024;
+pub const MAX_MESSAGE_BYTES: usize = 8 * 1024;
 /// Only this much of a longer text is scanned (it is cut to `MAX_MESSAGE_BYTES` anyway).
 const SCAN_BYTES: usize = 64 * 1024;
 

@@ -22,13 +22,13 @@ pub use target::Target;
 use std::sync::atomic::AtomicI64;
 use std::sync::{Arc, RwLock};
 
-use crate::core::credentials::CredentialsSource;
-use crate::core::error::{Error, Outcome};
-use crate::core::model::{
+use crate::credentials::CredentialsSource;
+use crate::error::{Error, Outcome};
+use crate::model::{
     BatchMeterUsageInput, BatchMeterUsageOutput, MeterUsageInput, MeterUsageOutput,
     RegisterUsageInput, RegisterUsageOutput, ResolveCustomerInput, ResolveCustomerOutput,
 };
-use crate::core::retry::RetryQuota;
+use crate::retry::RetryQuota;
 
 /// A Marketplace Metering client. Cloning is cheap and shares the connection pool.
 #[derive(Clone, Debug)]
@@ -182,7 +182,7 @@ impl Client {
 
     async fn call<T>(
         &self,
-        prepared: Result<PreparedCall, crate::core::validate::ValidationError>,
+        prepared: Result<PreparedCall, crate::validate::ValidationError>,
         pick: impl FnOnce(OperationOutput) -> Option<T>,
     ) -> Outcome<T> {
         let prepared = match prepared {
