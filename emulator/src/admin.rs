@@ -4,11 +4,11 @@
 // that type does not matter on this cold path.
 #![allow(clippy::result_large_err)]
 
-use crate::config::ConfigPatch;
 use crate::faults::{Fault, FaultMode};
 use crate::server::Resp;
 use crate::state::{lock, read, write, AppState};
 use crate::timefmt::{parse_instant_millis, rfc3339_millis};
+use crate::world::ConfigPatch;
 use bytes::Bytes;
 use http::{HeaderValue, Method, Response, StatusCode};
 use http_body_util::Full;

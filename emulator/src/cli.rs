@@ -1,10 +1,10 @@
 //! Command line. `--help` documents every option, the defaults and the
 //! admin API.
 
-use crate::config::{ConfigPatch, Credential, World};
 use crate::faults::Fault;
 use crate::server::Options;
 use crate::state::Settings;
+use crate::world::{ConfigPatch, Credential, World};
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;

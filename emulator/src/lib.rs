@@ -5,7 +5,6 @@
 pub mod admin;
 pub mod cli;
 pub mod clock;
-pub mod config;
 pub mod decimal;
 pub mod errors;
 pub mod faults;
@@ -18,5 +17,6 @@ pub mod sigv4_verify;
 pub mod state;
 pub mod stats;
 pub mod timefmt;
+pub mod world;
 
 pub use server::{start, Options, Running};

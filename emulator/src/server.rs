@@ -5,7 +5,6 @@
 
 use crate::admin;
 use crate::clock::Clock;
-use crate::config::{World, DEFAULT_CALLER_ACCOUNT};
 use crate::errors::ApiError;
 use crate::faults::{Fault, FaultMode, Faults};
 use crate::idempotency::Store;
@@ -15,6 +14,7 @@ use crate::operations::{self, Ctx};
 use crate::sigv4_verify::{self, Verifier};
 use crate::state::{lock, read, AppState, Settings};
 use crate::stats::Stats;
+use crate::world::{World, DEFAULT_CALLER_ACCOUNT};
 use bytes::Bytes;
 use http::{HeaderValue, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};

@@ -4,9 +4,9 @@
 //! The canonical request is rebuilt from what arrived: method, path, query,
 //! the headers named in SignedHeaders, and the SHA-256 of the body.
 
-use crate::config::Credential;
 use crate::errors::ApiError;
 use crate::timefmt::{amz_date, parse_amz_date};
+use crate::world::Credential;
 use hmac::{Hmac, Mac};
 use http::HeaderMap;
 use regex::Regex;

@@ -1,10 +1,10 @@
 //! Shared state of a running emulator.
 
 use crate::clock::Clock;
-use crate::config::World;
 use crate::faults::Faults;
 use crate::idempotency::Store;
 use crate::stats::Stats;
+use crate::world::World;
 use std::sync::{Mutex, RwLock};
 
 #[derive(Debug, Clone, Default)]

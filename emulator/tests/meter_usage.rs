@@ -2,7 +2,7 @@
 //! allocations, DryRun, product/dimension/entitlement.
 mod common;
 use common::*;
-use mpm_emulator::config::Credential;
+use mpm_emulator::world::Credential;
 use serde_json::{json, Value};
 
 fn id(r: &Reply) -> String {

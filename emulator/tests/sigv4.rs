@@ -169,7 +169,7 @@ async fn any_valid_region_unless_restricted() {
 #[tokio::test]
 async fn session_token_required_when_configured() {
     let emu = start_with(|o| {
-        let c = mpm_emulator::config::Credential::parse("ASIATEMP:tempsecret:the-token").unwrap();
+        let c = mpm_emulator::world::Credential::parse("ASIATEMP:tempsecret:the-token").unwrap();
         o.world.credentials.insert(c.access_key_id.clone(), c);
     })
     .await;

@@ -6,12 +6,12 @@ use super::{
     check_allocations, check_timestamp, invalid_dimension, invalid_product, new_record_id, parse,
     quantity, AllocationIn, Ctx, Qty, QtyNames,
 };
-use crate::config::World;
 use crate::errors::ApiError;
 use crate::idempotency::hour_of;
 use crate::ledger::{LedgerAllocation, LedgerEntry};
 use crate::state::{lock, read};
 use crate::timefmt::{month_start, rfc3339_millis};
+use crate::world::World;
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -3,10 +3,10 @@
 //! real service signs with a Marketplace key whose version the caller names).
 
 use super::{invalid_product, parse, Ctx};
-use crate::config::RegisterUsageError;
 use crate::errors::ApiError;
 use crate::state::read;
 use crate::timefmt::{month_start, rfc3339_millis};
+use crate::world::RegisterUsageError;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};

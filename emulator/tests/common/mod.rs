@@ -11,7 +11,7 @@
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
-use mpm_emulator::config::World;
+use mpm_emulator::world::World;
 use mpm_emulator::{Options, Running};
 use serde_json::{json, Value};
 use std::net::SocketAddr;

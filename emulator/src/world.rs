@@ -1,5 +1,5 @@
-//! The emulated marketplace: products, customers, licenses, registration
-//! tokens and accepted credentials. Built-in defaults are relied on by other
+//! The world the emulator serves: the products, customers, licenses,
+//! registration tokens and accepted credentials of the emulated marketplace. Built-in defaults are relied on by other
 //! parts of the project (examples, client tests), so they are fixed values.
 //! A JSON config (file or admin endpoint) merges into them: entries with the
 //! same key replace, new keys are added, `"replace_defaults": true` starts
