@@ -5,7 +5,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::faults::{Fault, FaultMode};
-use crate::server::Resp;
+use crate::response::Resp;
 use crate::state::{lock, read, write, AppState};
 use crate::timefmt::{parse_instant_millis, rfc3339_millis};
 use crate::world::ConfigPatch;

@@ -76,7 +76,7 @@ impl Fault {
             self.count = Some(1);
         }
         if let Some(op) = &self.operation {
-            if !crate::server::OPERATIONS.contains(&op.as_str()) {
+            if !crate::model::OPERATIONS.contains(&op.as_str()) {
                 return Err(format!("unknown operation '{op}'"));
             }
         }

@@ -1,6 +1,19 @@
 //! mpm-emulator: a local AWS Marketplace Metering Service for tests.
 //! The binary (main.rs) is a thin shell over `server::start`, which tests
 //! also call in-process.
+//!
+//! Modules, each using only those listed after it (no cycles;
+//! tests/module_graph.rs checks):
+//! - cli: the command line, made into `server::Options`;
+//! - server: listener, body limit, routing to admin or pipeline, counts;
+//! - admin: the test-control API under `/__mpm/`;
+//! - pipeline: the awsJson1.1 steps of one request (target, protocol,
+//!   SigV4, faults, model check), then the operation;
+//! - operations: MeterUsage, BatchMeterUsage, ResolveCustomer, RegisterUsage;
+//! - response: the answers (awsJson1.1 results and errors, HTML pages);
+//! - state: what a running emulator shares between requests;
+//! - faults, idempotency (with ledger), sigv4_verify, model, world, clock,
+//!   stats, decimal, errors, timefmt: the parts state and the steps use.
 
 pub mod admin;
 pub mod cli;
@@ -12,6 +25,8 @@ pub mod idempotency;
 pub mod ledger;
 pub mod model;
 pub mod operations;
+pub mod pipeline;
+pub mod response;
 pub mod server;
 pub mod sigv4_verify;
 pub mod state;

@@ -14,6 +14,14 @@ use std::sync::LazyLock;
 
 const SERVICE_JSON: &str = include_str!("../../spec/service-2.json");
 
+/// The operations the emulator serves: every operation of the model.
+pub const OPERATIONS: [&str; 4] = [
+    "BatchMeterUsage",
+    "MeterUsage",
+    "RegisterUsage",
+    "ResolveCustomer",
+];
+
 #[derive(Debug)]
 enum Kind {
     Structure {
@@ -335,7 +343,10 @@ mod tests {
 
     #[test]
     fn all_patterns_compile_and_operations_are_known() {
-        assert_eq!(MODEL.inputs.len(), 4);
+        assert_eq!(MODEL.inputs.len(), OPERATIONS.len());
+        for op in OPERATIONS {
+            assert!(MODEL.inputs.contains_key(op), "{op} is not in the model");
+        }
         assert_eq!(MODEL.target_prefix, "AWSMPMeteringService");
     }
 

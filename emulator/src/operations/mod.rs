@@ -30,6 +30,24 @@ pub struct Ctx<'a> {
     pub fault: Option<Fault>,
 }
 
+/// Runs `operation` (one of [`crate::model::OPERATIONS`]) on a body that
+/// passed the model check.
+pub fn handle(
+    ctx: &Ctx,
+    operation: &str,
+    input: serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    match operation {
+        "MeterUsage" => meter_usage::handle(ctx, input),
+        "BatchMeterUsage" => batch_meter_usage::handle(ctx, input),
+        "ResolveCustomer" => resolve_customer::handle(ctx, input),
+        "RegisterUsage" => register_usage::handle(ctx, input),
+        _ => Err(ApiError::unknown_operation(format!(
+            "Unknown operation '{operation}'."
+        ))),
+    }
+}
+
 pub fn parse<T: for<'de> Deserialize<'de>>(body: serde_json::Value) -> Result<T, ApiError> {
     serde_json::from_value(body).map_err(|e| ApiError::serialization(e.to_string()))
 }
