@@ -24,11 +24,15 @@ GET    /__mpm/faults    pending faults
 POST   /__mpm/faults    add fault(s): {\"mode\":\"throttle\",\"count\":2,\"operation\":\"MeterUsage\"} or an array
 DELETE /__mpm/faults    remove all pending faults
 GET    /__mpm/config    products, customers, licenses, tokens, credential key ids
+GET    /__mpm/public-key  RegisterUsage's RS256 public key, PEM (SubjectPublicKeyInfo)
+GET    /__mpm/jwks.json   the same key as a JWK Set (kid: each public key version, and mpm-emulator-test-1)
 POST   /__mpm/config    merge a config patch (same JSON as --config)
 GET    /__mpm/requests  requests seen per operation and outcome
 DELETE /__mpm/requests  reset those counts
 GET    /__mpm/clock     emulator time, offset in seconds, pinned instant (or null)
-POST   /__mpm/clock     set the offset {\"offset_seconds\": N} and/or pin the clock {\"now\": \"2026-12-01T06:00:00Z\"} (null: system clock)";
+POST   /__mpm/clock     set the offset {\"offset_seconds\": N} and/or pin the clock {\"now\": \"2026-12-01T06:00:00Z\"} (null: system clock), or {\"advance_seconds\": N}
+GET    /__mpm/rate_limit  requests a second allowed per account and region (0: no limit), requests throttled
+POST   /__mpm/rate_limit  {\"per_second\": 10} turns the quota on (0: off)";
 
 fn respond(status: u16, v: Value) -> Resp {
     let mut resp = Response::new(Full::new(Bytes::from(v.to_string())));
@@ -81,6 +85,23 @@ fn clock_view(state: &AppState) -> Value {
 fn set_clock(state: &AppState, v: &Value) -> Result<(), String> {
     const USAGE: &str = "expected {\"offset_seconds\": <integer>} and/or {\"now\": \"2026-12-01T06:00:00Z\" | <Unix seconds> | null}";
     let obj = v.as_object().ok_or(USAGE)?;
+    // {"advance_seconds": N}: N seconds pass at once (the pinned instant moves, or the offset
+    // grows): how a test makes hours pass in seconds.
+    if let Some(a) = obj.get("advance_seconds") {
+        let a = a
+            .as_i64()
+            .filter(|_| obj.len() == 1)
+            .ok_or("expected {\"advance_seconds\": <integer>} alone")?;
+        match state.clock.pinned_ms() {
+            Some(p) => state
+                .clock
+                .pin_ms(Some(p.saturating_add(a.saturating_mul(1000)))),
+            None => state
+                .clock
+                .set_offset_seconds(state.clock.offset_seconds().saturating_add(a)),
+        }
+        return Ok(());
+    }
     if obj.is_empty() || obj.keys().any(|k| k != "offset_seconds" && k != "now") {
         return Err(USAGE.into());
     }
@@ -112,6 +133,11 @@ fn set_clock(state: &AppState, v: &Value) -> Result<(), String> {
     Ok(())
 }
 
+fn rate_limit_view(state: &AppState) -> Value {
+    let r = lock(&state.rate_limit);
+    json!({"per_second": r.per_second(), "throttled": r.throttled()})
+}
+
 fn parse_body(body: &Bytes) -> Result<Value, Resp> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
@@ -132,6 +158,7 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
                 "now": state.clock.now_ms() as f64 / 1000.0,
                 "clock_offset_seconds": state.clock.offset_seconds(),
                 "clock_pinned": state.clock.pinned_ms().map(rfc3339_millis),
+                "ledger_fsyncs": lock(&state.store).ledger.syncs(),
             }),
         ),
         ("GET", "/__mpm/ledger") => {
@@ -151,6 +178,7 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
             }
             lock(&state.faults).clear();
             lock(&state.stats).clear();
+            lock(&state.rate_limit).reset();
             state.clock.set_offset_seconds(0);
             state.clock.pin_ms(None);
             respond(200, json!({"reset": true}))
@@ -177,6 +205,24 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
             respond(200, json!([]))
         }
         ("GET", "/__mpm/config") => respond(200, read(&state.world).public_view()),
+        ("GET", "/__mpm/public-key") => {
+            let mut resp = Response::new(Full::new(Bytes::from_static(
+                crate::rs256::PUBLIC_KEY_PEM.as_bytes(),
+            )));
+            resp.headers_mut().insert(
+                "content-type",
+                HeaderValue::from_static("application/x-pem-file"),
+            );
+            resp
+        }
+        ("GET", "/__mpm/jwks.json") => {
+            let world = read(&state.world);
+            let versions = world
+                .products
+                .values()
+                .flat_map(|p| p.public_key_versions.iter().copied());
+            respond(200, crate::rs256::jwks(versions))
+        }
         ("POST", "/__mpm/config") => {
             let patch: ConfigPatch = match parsed().and_then(|v| {
                 serde_json::from_value(v).map_err(|e| bad_request(format!("bad config: {e}")))
@@ -194,6 +240,26 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
             respond(200, json!({"cleared": "requests"}))
         }
         ("GET", "/__mpm/clock") => respond(200, clock_view(state)),
+        ("GET", "/__mpm/rate_limit") => respond(200, rate_limit_view(state)),
+        ("POST", "/__mpm/rate_limit") => {
+            let v = match parsed() {
+                Ok(v) => v,
+                Err(r) => return r,
+            };
+            let n = v
+                .as_object()
+                .filter(|o| o.len() == 1)
+                .and_then(|o| o.get("per_second"))
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok());
+            match n {
+                Some(n) => {
+                    lock(&state.rate_limit).set(n);
+                    respond(200, rate_limit_view(state))
+                }
+                None => bad_request("expected {\"per_second\": <non-negative integer>}"),
+            }
+        }
         ("POST", "/__mpm/clock") => {
             let v = match parsed() {
                 Ok(v) => v,

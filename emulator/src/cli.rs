@@ -4,7 +4,7 @@
 use crate::faults::Fault;
 use crate::server::Options;
 use crate::state::Settings;
-use crate::world::{ConfigPatch, Credential, World};
+use crate::world::{ConfigPatch, Credential, SigningAlg, World};
 use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -30,6 +30,7 @@ const AFTER_HELP: &str = concat!(
     "  http503       plain HTTP 503 with an HTML body\n",
     "  html500       HTTP 500 with an HTML page\n",
     "  drop          close the connection without answering\n",
+    "  drop_after_commit  process (record) the request, then close without answering\n",
     "  delay         wait delay_ms (default 1000), then answer normally\n",
     "  unprocessed   BatchMeterUsage: last half (or unprocessed_count) of records unprocessed\n",
     "  skew          shift the emulator clock by offset_seconds (skew:N)\n",
@@ -93,6 +94,61 @@ pub struct Cli {
     /// Log one line per request to stderr.
     #[arg(long)]
     pub verbose: bool,
+
+    /// How RegisterUsage signs its JWT: rs256 (default; the test key pair whose
+    /// public key GET /__mpm/public-key and /__mpm/jwks.json serve) or hs256 (HMAC
+    /// with the config's shared signing_key).
+    #[arg(long, value_name = "ALG", value_enum)]
+    pub signing_alg: Option<SigningAlg>,
+
+    /// Answer ThrottlingException beyond N requests a second per account and region (a token
+    /// bucket on real time, AWS's quota is 10); 0 (default): no limit. Also POST /__mpm/rate_limit.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub rate_limit: u32,
+}
+
+/// The prefix of the environment variable of each option: `--clock-now` is also
+/// `MPM_EMULATOR_CLOCK_NOW`. An option on the command line wins over its variable.
+pub const ENV_PREFIX: &str = "MPM_EMULATOR_";
+
+/// `MPM_EMULATOR_CLOCK_NOW` for `clock-now`.
+pub fn env_name(long: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        long.replace('-', "_").to_ascii_uppercase()
+    )
+}
+
+impl Cli {
+    /// The command with every option also read from its environment variable
+    /// ([`env_name`]). Repeatable options take several values from one variable:
+    /// `MPM_EMULATOR_CREDENTIALS` split at ',', `MPM_EMULATOR_FAULT` at ';'. Flags take
+    /// `true`/`false` (also 1/0, yes/no, on/off).
+    pub fn command_with_env() -> clap::Command {
+        use clap::CommandFactory;
+        Cli::command().mut_args(|a| {
+            let Some(long) = a.get_long().map(str::to_owned) else {
+                return a;
+            };
+            if long == "help" || long == "version" {
+                return a;
+            }
+            let name: &'static str = Box::leak(env_name(&long).into_boxed_str());
+            let a = a.env(name);
+            match long.as_str() {
+                "credentials" => a.value_delimiter(','),
+                "fault" => a.value_delimiter(';'),
+                _ => a,
+            }
+        })
+    }
+
+    /// Parses the command line and the `MPM_EMULATOR_*` environment.
+    pub fn parse_with_env() -> Cli {
+        use clap::FromArgMatches;
+        let matches = Cli::command_with_env().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
 }
 
 fn parse_clock_now(s: &str) -> Result<i64, String> {
@@ -118,6 +174,9 @@ impl Cli {
                 .map_err(|e| format!("bad config {}: {e}", path.display()))?;
             world.apply(patch);
         }
+        if let Some(a) = self.signing_alg {
+            world.signing_alg = a;
+        }
         if world.credentials.is_empty() {
             let c = World::default_credential();
             world.credentials.insert(c.access_key_id.clone(), c);
@@ -133,6 +192,7 @@ impl Cli {
             faults: self.faults,
             clock_offset_seconds: self.clock_offset,
             clock_now_ms: self.clock_now,
+            rate_limit_per_second: self.rate_limit,
         })
     }
 }

@@ -17,6 +17,10 @@ pub enum FaultMode {
     Html500,
     /// Close the connection without answering.
     Drop,
+    /// Process the request normally (a BatchMeterUsage/MeterUsage record is committed to the
+    /// ledger), then close the connection without answering: metered, but the client never
+    /// heard. Its retry must get the same answer (AWS's hourly idempotency).
+    DropAfterCommit,
     /// Sleep `delay_ms`, then answer normally.
     Delay,
     /// BatchMeterUsage: return the last half (or `unprocessed_count`) of the
@@ -217,5 +221,12 @@ mod tests {
         assert!(fs.take("MeterUsage").is_some());
         assert!(fs.take("MeterUsage").is_none());
         assert!(fs.list().is_empty());
+    }
+
+    #[test]
+    fn drop_after_commit_parses() {
+        let f = Fault::parse_cli("drop_after_commit:3").unwrap();
+        assert_eq!(f.mode, FaultMode::DropAfterCommit);
+        assert_eq!(f.count, Some(3));
     }
 }

@@ -1,6 +1,8 @@
 //! Every accepted metering record, in acceptance order, optionally appended
 //! to a JSON Lines file and re-loaded at start so that idempotency (which is
-//! rebuilt from the ledger) survives a restart.
+//! rebuilt from the ledger) survives a restart. Every write to the file is fsynced
+//! (`sync_data`) before the request that made it is answered, so what a client was told was
+//! metered survives the emulator's machine losing power, as it would at AWS.
 
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
@@ -49,6 +51,8 @@ pub struct LedgerEntry {
 pub struct Ledger {
     entries: Vec<LedgerEntry>,
     file: Option<(PathBuf, File)>,
+    /// fsyncs of the file so far (one per write), shown by `GET /__mpm/health`.
+    syncs: u64,
 }
 
 impl Ledger {
@@ -74,10 +78,17 @@ impl Ledger {
             }
         }
         let file = OpenOptions::new().create(true).append(true).open(path)?;
+        file.sync_all()?;
         Ok(Ledger {
             entries,
             file: Some((path.to_path_buf(), file)),
+            syncs: 0,
         })
+    }
+
+    /// fsyncs of the ledger file so far (0 without a file).
+    pub fn syncs(&self) -> u64 {
+        self.syncs
     }
 
     pub fn entries(&self) -> &[LedgerEntry] {
@@ -89,6 +100,8 @@ impl Ledger {
             let mut line = serde_json::to_string(&e)?;
             line.push('\n');
             f.write_all(line.as_bytes())?;
+            f.sync_data()?;
+            self.syncs += 1;
         }
         self.entries.push(e);
         Ok(())
@@ -99,6 +112,7 @@ impl Ledger {
         self.entries.clear();
         if let Some((path, f)) = &mut self.file {
             *f = OpenOptions::new().write(true).truncate(true).open(&*path)?;
+            f.sync_all()?;
             *f = OpenOptions::new().append(true).open(&*path)?;
         }
         Ok(())

@@ -36,6 +36,9 @@ pub enum Outcome {
     Html(u16, &'static str),
     /// The connection closes without an answer.
     Drop,
+    /// The operation ran (and committed what it records), then the connection closes without
+    /// an answer (the `drop_after_commit` fault).
+    DropAfterCommit,
 }
 
 impl From<ApiError> for Outcome {
@@ -58,6 +61,10 @@ impl Outcome {
             }
             Outcome::Html(status, mode) => (mode.to_string(), html_response(state, status)),
             Outcome::Drop => ("drop".to_string(), Response::new(Full::default())),
+            Outcome::DropAfterCommit => (
+                "drop_after_commit".to_string(),
+                Response::new(Full::default()),
+            ),
         }
     }
 }
@@ -70,7 +77,12 @@ pub async fn run(state: &AppState, parts: &Parts, body: &Bytes) -> (&'static str
         Err(e) => return ("Unknown", e.into()),
     };
     match serve(state, operation, parts, body).await {
-        Ok(v) => (operation, Outcome::Ok(v)),
+        Ok(v) => {
+            if operation == "BatchMeterUsage" {
+                lock(&state.stats).count_record_statuses(&v);
+            }
+            (operation, Outcome::Ok(v))
+        }
         Err(outcome) => (operation, outcome),
     }
 }
@@ -84,7 +96,12 @@ async fn serve(
 ) -> Result<Value, Outcome> {
     check_protocol(parts)?;
     let caller = authenticate(state, parts, body)?;
+    rate_limit(state, parts, &caller)?;
     let fault = inject_fault(state, operation).await?;
+    let drop_after_commit = fault
+        .as_ref()
+        .is_some_and(|f| f.mode == FaultMode::DropAfterCommit);
+    let fault = fault.filter(|_| !drop_after_commit);
     let input = read_input(operation, body)?;
     let ctx = Ctx {
         state,
@@ -94,7 +111,22 @@ async fn serve(
         now_ms: state.clock.now_ms(),
         fault,
     };
-    Ok(operations::handle(&ctx, operation, input)?)
+    let v = operations::handle(&ctx, operation, input)?;
+    if drop_after_commit {
+        return Err(Outcome::DropAfterCommit);
+    }
+    Ok(v)
+}
+
+/// The service quota per account and region (`--rate-limit`, `POST /__mpm/rate_limit`; off by
+/// default): ThrottlingException once the caller's bucket is empty.
+fn rate_limit(state: &AppState, parts: &Parts, caller: &Caller) -> Result<(), ApiError> {
+    let region = crate::rate_limit::region_of(&parts.headers).unwrap_or_default();
+    if lock(&state.rate_limit).admit(&caller.account_id, &region) {
+        Ok(())
+    } else {
+        Err(ApiError::throttling())
+    }
 }
 
 /// The operation `X-Amz-Target` names (`AWSMPMeteringService.MeterUsage`).
@@ -194,7 +226,8 @@ async fn inject_fault(state: &AppState, operation: &str) -> Result<Option<Fault>
             tokio::time::sleep(Duration::from_millis(f.delay_ms.unwrap_or(0))).await;
             Ok(None)
         }
-        FaultMode::Unprocessed => Ok(Some(f)),
+        // The operation runs; the answer is then dropped (metered, but the client never heard).
+        FaultMode::Unprocessed | FaultMode::DropAfterCommit => Ok(Some(f)),
         // Skew moves the clock when added; it never waits for a request.
         FaultMode::Skew => Ok(None),
     }

@@ -40,6 +40,8 @@ pub struct Options {
     pub clock_offset_seconds: i64,
     /// Pin the clock at this instant (epoch ms, before the offset); None: the system clock.
     pub clock_now_ms: Option<i64>,
+    /// Requests a second per account and region before ThrottlingException; 0: no limit.
+    pub rate_limit_per_second: u32,
 }
 
 pub struct Running {
@@ -90,6 +92,9 @@ pub async fn start(listen: SocketAddr, opts: Options) -> std::io::Result<Running
         faults: Mutex::new(faults),
         store: Mutex::new(Store::new(ledger)),
         stats: Mutex::new(Stats::default()),
+        rate_limit: Mutex::new(crate::rate_limit::RateLimiter::new(
+            opts.rate_limit_per_second,
+        )),
     });
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
@@ -148,7 +153,7 @@ async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp, Dr
             started.elapsed().as_secs_f64() * 1000.0
         );
     }
-    if label == "drop" {
+    if label == "drop" || label == "drop_after_commit" {
         return Err(DropConnection);
     }
     Ok(resp)

@@ -25,6 +25,8 @@ pub struct AppState {
     pub faults: Mutex<Faults>,
     pub store: Mutex<Store>,
     pub stats: Mutex<Stats>,
+    /// The per account and region request quota (`--rate-limit`, `POST /__mpm/rate_limit`).
+    pub rate_limit: Mutex<crate::rate_limit::RateLimiter>,
 }
 
 /// Locks that survive a panicked holder: state stays usable for later requests.

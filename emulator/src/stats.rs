@@ -14,6 +14,9 @@ pub struct OperationStats {
 pub struct Stats {
     pub total: u64,
     pub operations: BTreeMap<String, OperationStats>,
+    /// BatchMeterUsage per-record statuses answered (Success, DuplicateRecord,
+    /// CustomerNotSubscribed), so a test can tell that no record was a DuplicateRecord.
+    pub record_statuses: BTreeMap<String, u64>,
 }
 
 impl Stats {
@@ -24,6 +27,17 @@ impl Stats {
         let op = self.operations.entry(operation.to_string()).or_default();
         op.total += 1;
         *op.outcomes.entry(outcome.to_string()).or_default() += 1;
+    }
+
+    /// Counts the Status of each Result of a BatchMeterUsage answer.
+    pub fn count_record_statuses(&mut self, answer: &serde_json::Value) {
+        if let Some(results) = answer.get("Results").and_then(|r| r.as_array()) {
+            for r in results {
+                if let Some(s) = r.get("Status").and_then(|s| s.as_str()) {
+                    *self.record_statuses.entry(s.to_string()).or_default() += 1;
+                }
+            }
+        }
     }
 
     pub fn clear(&mut self) {
