@@ -7,13 +7,15 @@
 #
 # Installs $(includedir)/mpmeter.h, $(libdir)/libmpmeter.a, libmpmeter.so.X.Y.Z with the links
 # libmpmeter.so.X (the SONAME) and libmpmeter.so, $(libdir)/pkgconfig/mpmeter.pc and
-# $(libdir)/cmake/mpmeter/mpmeterConfig{,Version}.cmake. libdir and includedir may be
+# $(libdir)/cmake/mpmeter/mpmeterConfig{,Version}.cmake, and the emulator as
+# $(bindir)/mpm-emulator (release build). libdir, includedir and bindir may be
 # overridden (GNU style, absolute); the pkg-config and CMake files find them relative to
 # PREFIX and to themselves, so an installed tree can be moved.
 
 PREFIX ?= /usr/local
 libdir ?= $(PREFIX)/lib
 includedir ?= $(PREFIX)/include
+bindir ?= $(PREFIX)/bin
 
 MPM_VERSION := $(shell sed -n 's/^version *= *"\([^"]*\)".*/\1/p' Cargo.toml | head -n 1)
 MPM_VERSION_PARTS := $(subst ., ,$(MPM_VERSION))
@@ -25,16 +27,21 @@ RELEASE_DIR := target/release
 
 TEST_TARGETS += test-install
 
-.PHONY: install uninstall release-lib test-install
+.PHONY: install uninstall release-lib release-emulator test-install
 
 release-lib:
 	cargo build --release -p mpmeter
 
+release-emulator:
+	cargo build --release -p mpm-emulator
+
 # The SONAME comes from build.rs (-Wl,-soname,libmpmeter.so.MAJOR); for a library built
 # without it, patchelf sets it when present, else the install says what is wrong.
-install: release-lib
+install: release-lib release-emulator
 	@set -eu; \
 	lib="$(DESTDIR)$(libdir)"; inc="$(DESTDIR)$(includedir)"; \
+	install -d "$(DESTDIR)$(bindir)"; \
+	install -m 755 $(RELEASE_DIR)/mpm-emulator "$(DESTDIR)$(bindir)/mpm-emulator"; \
 	pc_dir="$$lib/pkgconfig"; cmake_dir="$$lib/cmake/mpmeter"; \
 	install -d "$$lib" "$$inc" "$$pc_dir" "$$cmake_dir"; \
 	install -m 644 include/mpmeter.h "$$inc/mpmeter.h"; \
@@ -64,7 +71,7 @@ install: release-lib
 	echo "installed mpmeter $(MPM_VERSION) into $(DESTDIR)$(PREFIX)"
 
 uninstall:
-	rm -f "$(DESTDIR)$(includedir)/mpmeter.h" \
+	rm -f "$(DESTDIR)$(includedir)/mpmeter.h" "$(DESTDIR)$(bindir)/mpm-emulator" \
 		"$(DESTDIR)$(libdir)/libmpmeter.a" "$(DESTDIR)$(libdir)/$(MPM_REAL_SO)" \
 		"$(DESTDIR)$(libdir)/$(MPM_SONAME)" "$(DESTDIR)$(libdir)/libmpmeter.so" \
 		"$(DESTDIR)$(libdir)/pkgconfig/mpmeter.pc" \

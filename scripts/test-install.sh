@@ -49,6 +49,8 @@ check_tree() { # check_tree ROOT_OF_PREFIX (where files are) PREFIX (what the fi
     grep -qx "prefix=$says" "$lib/pkgconfig/mpmeter.pc" || fail "mpmeter.pc does not say prefix=$says"
     grep -qx "Version: $version" "$lib/pkgconfig/mpmeter.pc" || fail "mpmeter.pc has not Version: $version"
     cmp -s include/mpmeter.h "$at/include/mpmeter.h" || fail "the installed header differs from include/mpmeter.h"
+    [ -x "$at/bin/mpm-emulator" ] || fail "$at/bin/mpm-emulator is missing"
+    "$at/bin/mpm-emulator" --version | grep -q '^mpm-emulator ' || fail "the installed mpm-emulator does not run"
 }
 check_tree "$prefix" "$prefix"
 ok "make install PREFIX: files, links, SONAME $soname"

@@ -1,9 +1,8 @@
-use clap::Parser;
 use mpm_emulator::cli::Cli;
 use std::io::Write;
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::parse_with_env();
     let listen = cli.listen;
     let opts = match cli.into_options() {
         Ok(o) => o,
@@ -28,9 +27,19 @@ fn main() {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "listening on http://{}", running.addr);
         let _ = out.flush();
-        tokio::select! {
-            _ = running.wait() => {}
-            _ = tokio::signal::ctrl_c() => {}
-        }
+        // SIGTERM (docker stop, systemd, Kubernetes; also as PID 1, where the
+        // default action is not taken) and SIGINT stop it at once, exit status 0.
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+        let code = tokio::select! {
+            _ = running.wait() => 0,
+            _ = term.recv() => 0,
+            _ = int.recv() => 0,
+        };
+        // Open connections and the runtime's workers are not waited for: the ledger
+        // file is written (and flushed) per record, so nothing is lost by leaving now.
+        let _ = std::io::stdout().flush();
+        std::process::exit(code);
     });
 }

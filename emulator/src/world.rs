@@ -114,9 +114,26 @@ pub struct World {
     #[serde(skip)]
     pub credentials: BTreeMap<String, Credential>,
     pub register_usage_error: Option<RegisterUsageError>,
-    /// HMAC key of RegisterUsage signatures.
+    /// HMAC key of RegisterUsage signatures when `signing_alg` is HS256.
     #[serde(skip)]
     pub signing_key: String,
+    /// How RegisterUsage signs: RS256 with the test key pair of `rs256` (default),
+    /// or HS256 with `signing_key` (`--signing-alg hs256`).
+    #[serde(skip)]
+    pub signing_alg: SigningAlg,
+}
+
+/// The JWS algorithm of RegisterUsage signatures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum SigningAlg {
+    /// RSASSA-PKCS1-v1_5 with SHA-256, the emulator's test key pair (public key served).
+    #[default]
+    #[value(name = "rs256", alias = "RS256")]
+    Rs256,
+    /// HMAC-SHA256 with the shared secret `signing_key` (the emulator's old behaviour).
+    #[value(name = "hs256", alias = "HS256")]
+    Hs256,
 }
 
 /// The JSON accepted by `--config` and `POST /__mpm/config`.
@@ -140,6 +157,9 @@ pub struct ConfigPatch {
     pub register_usage_error: Option<Option<RegisterUsageError>>,
     #[serde(default)]
     pub signing_key: Option<String>,
+    /// "RS256" or "HS256".
+    #[serde(default)]
+    pub signing_alg: Option<SigningAlg>,
 }
 
 fn some_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
@@ -232,6 +252,7 @@ impl World {
             let creds = std::mem::take(&mut self.credentials);
             *self = World {
                 signing_key: key,
+                signing_alg: self.signing_alg,
                 credentials: creds,
                 ..World::default()
             };
@@ -256,6 +277,9 @@ impl World {
         }
         if let Some(k) = patch.signing_key {
             self.signing_key = k;
+        }
+        if let Some(a) = patch.signing_alg {
+            self.signing_alg = a;
         }
     }
 

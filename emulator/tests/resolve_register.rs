@@ -40,9 +40,11 @@ async fn resolve_customer() {
         );
 }
 
+/// HS256 only when asked for (`--signing-alg hs256`); RS256, the default, is
+/// tested in product.rs against the served public key.
 #[tokio::test]
-async fn register_usage_returns_a_verifiable_jwt() {
-    let emu = start().await;
+async fn register_usage_returns_a_verifiable_hs256_jwt_when_asked() {
+    let emu = start_with(|o| o.world.signing_alg = mpm_emulator::world::SigningAlg::Hs256).await;
     let r = emu
         .call(
             "RegisterUsage",

@@ -1,12 +1,14 @@
 //! RegisterUsage: entitlement check for paid container products, answered
-//! with a JWT-shaped signature (HS256 with the emulator's signing key; the
-//! real service signs with a Marketplace key whose version the caller names).
+//! with a JWT signed RS256 with the emulator's test key pair (`crate::rs256`,
+//! public key at `GET /__mpm/public-key` and `/__mpm/jwks.json`; the real
+//! service signs with a Marketplace key whose version the caller names), or
+//! HS256 with the shared `signing_key` when `--signing-alg hs256` asks for it.
 
 use super::{invalid_product, parse, Ctx};
 use crate::errors::ApiError;
 use crate::state::read;
 use crate::timefmt::{month_start, rfc3339_millis};
-use crate::world::RegisterUsageError;
+use crate::world::{RegisterUsageError, SigningAlg};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -55,7 +57,11 @@ pub fn handle(ctx: &Ctx<'_>, body: Value) -> Result<Value, ApiError> {
         return Err(not_entitled(&product.code));
     }
 
-    let header = json!({"alg": "HS256", "typ": "JWT", "kid": input.public_key_version.to_string()});
+    let alg = match world.signing_alg {
+        SigningAlg::Rs256 => "RS256",
+        SigningAlg::Hs256 => "HS256",
+    };
+    let header = json!({"alg": alg, "typ": "JWT", "kid": input.public_key_version.to_string()});
     let payload = json!({
         "productCode": product.code,
         "publicKeyVersion": input.public_key_version,
@@ -69,10 +75,15 @@ pub fn handle(ctx: &Ctx<'_>, body: Value) -> Result<Value, ApiError> {
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(payload.to_string())
     );
-    let mut mac = Hmac::<Sha256>::new_from_slice(world.signing_key.as_bytes())
-        .expect("HMAC takes any key length");
-    mac.update(signing_input.as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+    let signature = match world.signing_alg {
+        SigningAlg::Rs256 => URL_SAFE_NO_PAD.encode(crate::rs256::sign(signing_input.as_bytes())),
+        SigningAlg::Hs256 => {
+            let mut mac = Hmac::<Sha256>::new_from_slice(world.signing_key.as_bytes())
+                .expect("HMAC takes any key length");
+            mac.update(signing_input.as_bytes());
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        }
+    };
     // The key "rotates" at the start of next month.
     let now_secs = ctx.now_ms.div_euclid(1000);
     let rotation = month_start(month_start(now_secs) + 32 * 86400);
