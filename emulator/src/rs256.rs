@@ -22,11 +22,10 @@ pub const PUBLIC_KEY_PEM: &str = include_str!("../keys/register-usage-test-key.p
 pub const KEY_ID: &str = "mpm-emulator-test-1";
 
 fn pem_body(pem: &str) -> Vec<u8> {
-    let b64: String = pem
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .collect();
-    STANDARD.decode(b64.trim()).expect("checked-in PEM is base64")
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    STANDARD
+        .decode(b64.trim())
+        .expect("checked-in PEM is base64")
 }
 
 fn key_pair() -> &'static RsaKeyPair {
@@ -40,8 +39,13 @@ fn key_pair() -> &'static RsaKeyPair {
 pub fn sign(signing_input: &[u8]) -> Vec<u8> {
     let kp = key_pair();
     let mut sig = vec![0u8; kp.public().modulus_len()];
-    kp.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), signing_input, &mut sig)
-        .expect("RSA signing");
+    kp.sign(
+        &RSA_PKCS1_SHA256,
+        &SystemRandom::new(),
+        signing_input,
+        &mut sig,
+    )
+    .expect("RSA signing");
     sig
 }
 

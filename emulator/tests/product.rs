@@ -66,7 +66,10 @@ fn stops_within_a_second_on(signal: &str) {
             assert_eq!(st.code(), Some(0), "{signal}: {st:?}");
             break;
         }
-        assert!(sent.elapsed() < Duration::from_secs(1), "{signal}: still running after 1 s");
+        assert!(
+            sent.elapsed() < Duration::from_secs(1),
+            "{signal}: still running after 1 s"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
 }
@@ -90,7 +93,9 @@ fn every_option_has_an_environment_variable() {
         if long == "help" || long == "version" {
             continue;
         }
-        let env = a.get_env().unwrap_or_else(|| panic!("--{long} has no variable"));
+        let env = a
+            .get_env()
+            .unwrap_or_else(|| panic!("--{long} has no variable"));
         assert_eq!(env.to_str().unwrap(), mpm_emulator::cli::env_name(long));
         n += 1;
     }
@@ -101,7 +106,11 @@ fn every_option_has_an_environment_variable() {
         .output()
         .unwrap();
     let help = String::from_utf8(out.stdout).unwrap();
-    for v in ["MPM_EMULATOR_LISTEN", "MPM_EMULATOR_CLOCK_NOW", "MPM_EMULATOR_SIGNING_ALG"] {
+    for v in [
+        "MPM_EMULATOR_LISTEN",
+        "MPM_EMULATOR_CLOCK_NOW",
+        "MPM_EMULATOR_SIGNING_ALG",
+    ] {
         assert!(help.contains(v), "{v} not in --help");
     }
 }
@@ -137,11 +146,22 @@ async fn options_from_the_environment() {
     // The command line wins over the variable.
     let (_p, port) = spawn_env(
         &["--listen", "127.0.0.1:0", "--signing-alg", "rs256"],
-        &[("MPM_EMULATOR_SIGNING_ALG", "hs256"), ("MPM_EMULATOR_CLOCK_NOW", &NOW.to_string())],
+        &[
+            ("MPM_EMULATOR_SIGNING_ALG", "hs256"),
+            ("MPM_EMULATOR_CLOCK_NOW", &NOW.to_string()),
+        ],
     );
     let emu = emu_on(port).await;
-    let r = emu.call("RegisterUsage", json!({"ProductCode": "demo-product", "PublicKeyVersion": 1})).await;
-    assert_eq!(jwt_header(r.ok()["Signature"].as_str().unwrap())["alg"], "RS256");
+    let r = emu
+        .call(
+            "RegisterUsage",
+            json!({"ProductCode": "demo-product", "PublicKeyVersion": 1}),
+        )
+        .await;
+    assert_eq!(
+        jwt_header(r.ok()["Signature"].as_str().unwrap())["alg"],
+        "RS256"
+    );
 }
 
 #[test]
@@ -169,7 +189,10 @@ fn spki_rsa_public_key(der: &[u8]) -> &[u8] {
             (d[1] as usize, 2)
         } else {
             let n = (d[1] & 0x7f) as usize;
-            (d[2..2 + n].iter().fold(0, |a, b| a << 8 | *b as usize), 2 + n)
+            (
+                d[2..2 + n].iter().fold(0, |a, b| a << 8 | *b as usize),
+                2 + n,
+            )
         };
         (tag, len, hl)
     }
@@ -214,7 +237,9 @@ async fn register_usage_rs256_verifies_with_the_served_public_key() {
     let pem = resp.text().await.unwrap();
     assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"), "{pem}");
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    let der = base64::engine::general_purpose::STANDARD.decode(b64).unwrap();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap();
     UnparsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, spki_rsa_public_key(&der))
         .verify(signing_input.as_bytes(), &sig)
         .expect("verifies with the PEM");
@@ -253,10 +278,22 @@ async fn register_usage_rs256_verifies_with_the_served_public_key() {
         std::fs::write(dir.join("data"), &signing_input).unwrap();
         let out = Command::new("openssl")
             .current_dir(&dir)
-            .args(["dgst", "-sha256", "-verify", "pub.pem", "-signature", "sig", "data"])
+            .args([
+                "dgst",
+                "-sha256",
+                "-verify",
+                "pub.pem",
+                "-signature",
+                "sig",
+                "data",
+            ])
             .output()
             .unwrap();
         let _ = std::fs::remove_dir_all(&dir);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }
