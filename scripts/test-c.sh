@@ -272,6 +272,9 @@ elif "$CC" "${C_STRICT[@]}" "${EXTRA_CFLAGS[@]+"${EXTRA_CFLAGS[@]}"}" -Iinclude 
     -Wl,-rpath,"$LIB_DIR" 2>"$tmp/err"; then
     example "README.md example" 0 "^metering record $uuid\$" \
         -- "$OUT/readme_example" "$endpoint"
+    # A transport error has no error code: the example must not pass NULL to %s.
+    example "README.md example, nothing listening" 1 '^failed: MPM_ERR_TRANSPORT: .' \
+        -- "$OUT/readme_example" http://127.0.0.1:1
 else
     cat "$tmp/err"; fail "README.md example compiles"
 fi
