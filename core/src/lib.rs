@@ -11,6 +11,7 @@ pub mod env_config;
 pub mod error;
 pub mod imds_region;
 pub mod model;
+pub mod outbox;
 mod partitions;
 pub mod quote;
 pub mod redact;

@@ -1,0 +1,330 @@
+//! The durable outbox: usage recorded once is billed exactly once, whatever crashes.
+//!
+//! `record` commits usage to a local SQLite store (WAL, `synchronous=FULL`) before it returns,
+//! aggregated per (product, customer or machine, dimension, hour) in exact millionths. Each
+//! hour is sealed (its quantity frozen) a delay after it ends; a background sender on the
+//! runtime the caller gives delivers sealed slots by BatchMeterUsage (SaaS) or MeterUsage
+//! (machine mode), byte-identical on every resend, and every slot ends in one terminal state:
+//! accepted, duplicate, conflict, rejected or expired. The store must be on a local disk
+//! (locks and fsync do not hold on NFS) and is used by one process at a time.
+
+pub mod clock;
+pub mod identity;
+pub mod model;
+pub mod quantity;
+pub mod sender;
+pub mod store;
+pub mod windows;
+mod writer;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use model::{
+    CrashHook, CrashPoint, Event, LatePolicy, Mode, Options, OutboxError, Recorded, SlotState,
+    SlotView, Stats, TerminalCallback,
+};
+pub use sender::Transport;
+
+use sender::Shared;
+use store::record::Usage;
+use store::Ctx;
+use writer::WriterThread;
+
+/// An open outbox. Safe to share between threads.
+pub struct Outbox {
+    shared: Arc<Shared>,
+    ctx: Ctx,
+    clock: Arc<dyn Clock>,
+    writer: Mutex<Option<WriterThread>>,
+    sender: Mutex<Option<(tokio::task::AbortHandle, mpsc::Receiver<()>)>>,
+    dispatcher: Mutex<Option<JoinHandle<()>>>,
+    dispatcher_thread: Option<std::thread::ThreadId>,
+}
+
+fn check_text(what: &str, s: &str, max: usize) -> Result<(), OutboxError> {
+    if s.is_empty() || s.len() > max || s.chars().any(char::is_control) {
+        return Err(OutboxError::InvalidArgument(format!(
+            "{what} must be 1 to {max} bytes without control characters (got {})",
+            crate::quote::quote(s)
+        )));
+    }
+    Ok(())
+}
+
+impl Outbox {
+    /// Opens or creates the store at `path`, resumes unfinished slots and starts the sender on
+    /// `runtime`. Never waits for the network (machine mode needs `machine_identity` set:
+    /// see `identity::detect`).
+    pub fn open(
+        path: &Path,
+        options: Options,
+        transport: Arc<dyn Transport>,
+        runtime: &tokio::runtime::Handle,
+    ) -> Result<Self, OutboxError> {
+        let product = options
+            .product_code
+            .clone()
+            .ok_or_else(|| OutboxError::InvalidArgument("the outbox needs a product code".into()))?;
+        check_text("product code", &product, 255)?;
+        let identity = match options.mode {
+            Mode::Saas => None,
+            Mode::Machine => {
+                let id = options.machine_identity.clone().ok_or_else(|| {
+                    OutboxError::Identity("machine mode needs this machine's identity".into())
+                })?;
+                check_text("machine identity", &id, 1024)?;
+                Some(id)
+            }
+        };
+        if !(options.max_requests_per_second > 0.0 && options.max_requests_per_second <= 1000.0) {
+            return Err(OutboxError::InvalidArgument(format!(
+                "the rate limit must be above 0 and at most 1000 requests a second (got {})",
+                options.max_requests_per_second
+            )));
+        }
+        if !(0..=86_400).contains(&options.seal_delay_seconds) {
+            return Err(OutboxError::InvalidArgument(format!(
+                "the seal delay must be 0 to 86400 seconds (got {})",
+                options.seal_delay_seconds
+            )));
+        }
+        let ctx = Ctx {
+            mode: options.mode,
+            product,
+            identity,
+            seal_delay: options.seal_delay_seconds,
+            late_policy: options.late_policy,
+            max_backoff_seconds: options.max_backoff_seconds,
+        };
+        let store = store::open(path, options.sqlite_vfs.as_deref(), options.sqlite_synchronous, ctx.clone())?;
+        let writer = WriterThread::start(store, options.crash_hook.clone())?;
+        let (reports, dispatcher) = match options.on_terminal.clone() {
+            Some(cb) => {
+                let (tx, rx) = mpsc::channel::<Option<SlotView>>();
+                let join = std::thread::Builder::new()
+                    .name("mpmeter-outbox-callbacks".into())
+                    .spawn(move || {
+                        for s in rx.iter().map_while(|m| m) {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&s)));
+                        }
+                    })
+                    .map_err(|e| OutboxError::Store(format!("cannot start the callback thread: {e}")))?;
+                (Some(tx), Some(join))
+            }
+            None => (None, None),
+        };
+        let shared = Arc::new(Shared::new(
+            writer.writer.clone(),
+            options.clock.clone(),
+            transport,
+            options.mode,
+            options.seal_delay_seconds,
+            options.max_requests_per_second,
+            options.idle_tick,
+            options.crash_hook.clone(),
+            reports,
+        ));
+        let (done_tx, done_rx) = mpsc::channel::<()>();
+        let task_shared = Arc::clone(&shared);
+        let task = runtime.spawn(async move {
+            let _done = done_tx;
+            sender::run(task_shared).await;
+        });
+        Ok(Self {
+            shared,
+            ctx,
+            clock: options.clock,
+            writer: Mutex::new(Some(writer)),
+            sender: Mutex::new(Some((task.abort_handle(), done_rx))),
+            dispatcher_thread: dispatcher.as_ref().map(|j| j.thread().id()),
+            dispatcher: Mutex::new(dispatcher),
+        })
+    }
+
+    fn now_s(&self) -> i64 {
+        self.clock.now_ms().div_euclid(1000)
+    }
+
+    fn writer(&self) -> Result<writer::Writer, OutboxError> {
+        if self.shared.closing.load(Ordering::SeqCst) {
+            return Err(OutboxError::Closed);
+        }
+        Ok(self.shared.writer.clone())
+    }
+
+    /// Checks an event and converts it for the store.
+    fn usage(&self, e: &Event, now_s: i64) -> Result<Usage, OutboxError> {
+        let customer = match (self.ctx.mode, &e.customer) {
+            (Mode::Saas, Some(c)) => {
+                check_text("customer", c, 255)?;
+                c.clone()
+            }
+            (Mode::Saas, None) => {
+                return Err(OutboxError::InvalidArgument(
+                    "customer must not be NULL in SaaS mode".into(),
+                ))
+            }
+            (Mode::Machine, None) => self.ctx.identity.clone().unwrap_or_default(),
+            (Mode::Machine, Some(_)) => {
+                return Err(OutboxError::InvalidArgument(
+                    "customer must be NULL in machine mode (usage is this machine's)".into(),
+                ))
+            }
+        };
+        check_text("dimension", &e.dimension, 255)?;
+        if let Some(id) = &e.event_id {
+            check_text("event_id", id, 255)?;
+        }
+        let millionths = quantity::parse(&e.quantity).map_err(OutboxError::InvalidArgument)?;
+        if e.usage_time < 0 || windows::hour_of(e.usage_time) > windows::hour_of(now_s) {
+            return Err(OutboxError::InvalidArgument(format!(
+                "usage_time {} is in a future hour (now is {now_s})",
+                e.usage_time
+            )));
+        }
+        Ok(Usage {
+            customer,
+            dimension: e.dimension.clone(),
+            hour: windows::hour_of(e.usage_time),
+            millionths,
+            event_id: e.event_id.clone(),
+        })
+    }
+
+    /// Records one event; durable when it returns Ok. Never touches the network.
+    pub fn record(&self, e: &Event) -> Result<Recorded, OutboxError> {
+        let now_s = self.now_s();
+        let u = self.usage(e, now_s)?;
+        self.writer()?.call(true, move |s| s.record(&u, now_s))
+    }
+
+    /// Records many events in one transaction: all of them, or none (the error names the
+    /// first bad one).
+    pub fn record_batch(&self, events: &[Event]) -> Result<Vec<Recorded>, OutboxError> {
+        let now_s = self.now_s();
+        let usages = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| self.usage(e, now_s).map_err(|err| at_index(i, err)))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.writer()?.call(true, move |s| {
+            usages
+                .iter()
+                .enumerate()
+                .map(|(i, u)| s.record(u, now_s).map_err(|err| at_index(i, err)))
+                .collect()
+        })
+    }
+
+    /// Seals now every open slot of `customer` (SaaS; None: every customer), or of this
+    /// machine, current hour included, and wakes the sender. Returns how many were sealed.
+    pub fn seal_now(&self, customer: Option<&str>) -> Result<usize, OutboxError> {
+        let now_s = self.now_s();
+        let customer = match self.ctx.mode {
+            Mode::Machine => self.ctx.identity.clone(),
+            Mode::Saas => customer.map(str::to_string),
+        };
+        let n = self.writer()?.call(false, move |s| s.seal(now_s, None, customer.as_deref()))?;
+        self.shared.wake.notify_one();
+        Ok(n)
+    }
+
+    /// Seals every hour that is over and waits until nothing due is pending, at most
+    /// `timeout` (None: no limit).
+    pub fn flush(&self, timeout: Option<Duration>) -> Result<(), OutboxError> {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let now_s = self.now_s();
+        self.writer()?.call(false, move |s| {
+            s.seal(now_s, Some(0), None)?;
+            s.retry_now()
+        })?;
+        loop {
+            self.shared.wake.notify_one();
+            if self.writer()?.call(false, |s| s.pending_due())? == 0 {
+                return Ok(());
+            }
+            let wait = match deadline {
+                None => Duration::from_millis(100),
+                Some(d) => {
+                    let now = Instant::now();
+                    if now >= d {
+                        return Err(OutboxError::TimedOut(
+                            "flush: slots are still pending at the timeout (see the stats)".into(),
+                        ));
+                    }
+                    (d - now).min(Duration::from_millis(100))
+                }
+            };
+            self.shared.wait_progress(wait);
+        }
+    }
+
+    pub fn stats(&self) -> Result<Stats, OutboxError> {
+        let now_s = self.now_s();
+        self.writer()?.call(false, move |s| s.stats(now_s))
+    }
+
+    /// Every slot of the hour holding `hour` (reconciliation).
+    pub fn slots_of_hour(&self, hour: i64) -> Result<Vec<SlotView>, OutboxError> {
+        let h = windows::hour_of(hour);
+        self.writer()?.call(false, move |s| s.slots_of_hour(h))
+    }
+
+    /// How many requests the sender made (for tests and the bench).
+    pub fn requests_sent(&self) -> u64 {
+        self.shared.requests.load(Ordering::Relaxed)
+    }
+
+    /// Stops the sender within `timeout` (a request still on the wire is abandoned: its slots
+    /// are resent on the next open), closes the store and lets the callback thread finish.
+    /// Idempotent.
+    pub fn close(&self, timeout: Duration) {
+        self.shared.closing.store(true, Ordering::SeqCst);
+        self.shared.wake.notify_one();
+        if let Some((abort, done)) = lock(&self.sender).take() {
+            if done.recv_timeout(timeout).is_err() {
+                abort.abort();
+                // The task ends at its next await; its writer calls then fail as closed.
+                let _ = done.recv_timeout(Duration::from_secs(5));
+            }
+        }
+        if let Some(mut w) = lock(&self.writer).take() {
+            w.stop();
+        }
+        // The callback thread delivers what is queued, then ends; no callback runs after
+        // this returns. Never joined from itself (a callback that closes the outbox).
+        self.shared.stop_reports();
+        if let Some(j) = lock(&self.dispatcher).take() {
+            if Some(std::thread::current().id()) != self.dispatcher_thread {
+                let _ = j.join();
+            }
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn at_index(i: usize, e: OutboxError) -> OutboxError {
+    let m = |s: String| format!("event {i}: {s}");
+    match e {
+        OutboxError::InvalidArgument(s) => OutboxError::InvalidArgument(m(s)),
+        OutboxError::Late(s) => OutboxError::Late(m(s)),
+        other => other,
+    }
+}
+
+impl Drop for Outbox {
+    fn drop(&mut self) {
+        self.close(Duration::ZERO);
+    }
+}

@@ -1,0 +1,175 @@
+//! The background sender, a task on the runtime the application's library gives: seals the
+//! hours that are due, marks expired slots, claims the oldest due slots, sends them inside the
+//! rate limit, and writes what became of them. It owns no runtime and no thread.
+
+mod batch;
+mod machine;
+mod rate;
+pub mod status;
+mod transport;
+
+pub use batch::{deliver as deliver_batch, usage_record};
+pub use machine::meter_usage_input;
+pub use transport::{Fut, Transport};
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use super::clock::Clock;
+use super::model::{CrashHook, CrashPoint, Mode, OutboxError, SlotView};
+use super::writer::Writer;
+use rate::RateLimit;
+
+/// What the sender, `flush` and `close` share.
+pub struct Shared {
+    pub writer: Writer,
+    pub clock: Arc<dyn Clock>,
+    pub transport: Arc<dyn Transport>,
+    pub mode: Mode,
+    pub seal_delay: i64,
+    pub idle_tick: Duration,
+    pub crash: Option<CrashHook>,
+    /// Terminal slots for the callback thread; None tells it to stop.
+    pub reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
+    rate: RateLimit,
+    pub wake: tokio::sync::Notify,
+    pub closing: AtomicBool,
+    progress: (Mutex<u64>, Condvar),
+    pub requests: AtomicU64,
+}
+
+impl Shared {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        writer: Writer,
+        clock: Arc<dyn Clock>,
+        transport: Arc<dyn Transport>,
+        mode: Mode,
+        seal_delay: i64,
+        per_second: f64,
+        idle_tick: Duration,
+        crash: Option<CrashHook>,
+        reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
+    ) -> Self {
+        Self {
+            writer,
+            clock,
+            transport,
+            mode,
+            seal_delay,
+            idle_tick,
+            crash,
+            reports,
+            rate: RateLimit::new(per_second),
+            wake: tokio::sync::Notify::new(),
+            closing: AtomicBool::new(false),
+            progress: (Mutex::new(0), Condvar::new()),
+            requests: AtomicU64::new(0),
+        }
+    }
+
+    fn hook(&self, p: CrashPoint) {
+        if let Some(h) = &self.crash {
+            h(p);
+        }
+    }
+
+    fn report(&self, slots: Vec<SlotView>) {
+        if let Some(tx) = &self.reports {
+            for s in slots {
+                let _ = tx.send(Some(s));
+            }
+        }
+    }
+
+    /// Tells the callback thread to stop after the reports already queued.
+    pub fn stop_reports(&self) {
+        if let Some(tx) = &self.reports {
+            let _ = tx.send(None);
+        }
+    }
+
+    /// Wakes `flush` waiters: something changed.
+    fn bump(&self) {
+        let (m, c) = &self.progress;
+        *m.lock().unwrap_or_else(|p| p.into_inner()) += 1;
+        c.notify_all();
+    }
+
+    /// Waits for the next change, at most `timeout`.
+    pub fn wait_progress(&self, timeout: Duration) {
+        let (m, c) = &self.progress;
+        let g = m.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = c.wait_timeout(g, timeout);
+    }
+}
+
+/// The sender's loop; returns when the outbox closes.
+pub async fn run(sh: Arc<Shared>) {
+    while !sh.closing.load(Ordering::SeqCst) {
+        let now_ms = sh.clock.now_ms();
+        let now_s = now_ms.div_euclid(1000);
+        let delay = sh.seal_delay;
+        let step = sh
+            .writer
+            .call_async(move |s| {
+                s.seal(now_s, Some(delay), None)?;
+                let expired = s.sweep(now_s)?;
+                Ok((expired, s.claim(now_ms)?))
+            })
+            .await;
+        let (expired, claimed) = match step {
+            Ok(v) => v,
+            Err(OutboxError::Closed) => break,
+            Err(_) => {
+                tokio::time::sleep(sh.idle_tick).await;
+                continue;
+            }
+        };
+        sh.report(expired);
+        if claimed.slots.is_empty() {
+            sh.bump();
+            tokio::select! {
+                _ = sh.wake.notified() => {}
+                _ = tokio::time::sleep(sh.idle_tick) => {}
+            }
+            continue;
+        }
+        sh.hook(CrashPoint::AfterClaim);
+        let results = match sh.mode {
+            Mode::Saas => {
+                batch::deliver(
+                    &*sh.transport,
+                    &claimed.slots,
+                    &claimed.in_doubt,
+                    || async {
+                        sh.rate.acquire().await;
+                        sh.requests.fetch_add(1, Ordering::Relaxed);
+                    },
+                    || async { sh.hook(CrashPoint::AfterSend) },
+                )
+                .await
+            }
+            Mode::Machine => {
+                sh.rate.acquire().await;
+                sh.requests.fetch_add(1, Ordering::Relaxed);
+                let r = machine::deliver(&*sh.transport, &claimed.slots[0], claimed.in_doubt[0]).await;
+                sh.hook(CrashPoint::AfterSend);
+                vec![r]
+            }
+        };
+        for (request_id, done) in results {
+            let now_ms = sh.clock.now_ms();
+            let r = sh
+                .writer
+                .call_async(move |s| s.complete(now_ms, request_id.as_deref(), &done))
+                .await;
+            if let Ok(terminal) = r {
+                sh.report(terminal);
+            }
+        }
+        sh.bump();
+    }
+    sh.bump();
+}
