@@ -7,5 +7,6 @@
 //! pure-Rust crate `mpmeter-core`, which Rust programs can use on their own.
 
 pub mod ffi;
+pub(crate) mod outbox_crash;
 pub mod pending;
 pub mod runtime;

@@ -62,6 +62,18 @@ pub enum mpm_result {
     MPM_ERR_SIGNING = 105,
     /// The service's answer could not be read (not JSON, wrong shape).
     MPM_ERR_INVALID_RESPONSE = 106,
+    /// The outbox store cannot be opened, read or written, or its settings (WAL,
+    /// synchronous=FULL, schema version, mode) do not hold.
+    MPM_ERR_STORE = 107,
+    /// Another process (or another open outbox) holds the outbox store: one process per file.
+    MPM_ERR_STORE_LOCKED = 108,
+    /// Usage refused as late: its slot is sealed and the late-usage policy refuses it, or its
+    /// month is closed.
+    MPM_ERR_LATE_USAGE = 109,
+    /// The outbox was closed.
+    MPM_ERR_OUTBOX_CLOSED = 110,
+    /// Machine mode without a machine identity (none given, none from the metadata services).
+    MPM_ERR_MACHINE_IDENTITY = 111,
 }
 
 /// Lists each code once and derives both the list of codes and their names from it; the
@@ -111,6 +123,11 @@ result_codes!(
     MPM_ERR_CREDENTIALS,
     MPM_ERR_SIGNING,
     MPM_ERR_INVALID_RESPONSE,
+    MPM_ERR_STORE,
+    MPM_ERR_STORE_LOCKED,
+    MPM_ERR_LATE_USAGE,
+    MPM_ERR_OUTBOX_CLOSED,
+    MPM_ERR_MACHINE_IDENTITY,
 );
 
 impl mpm_result {

@@ -37,6 +37,11 @@ class Result(IntEnum):
     ERR_CREDENTIALS = 104
     ERR_SIGNING = 105
     ERR_INVALID_RESPONSE = 106
+    ERR_STORE = 107
+    ERR_STORE_LOCKED = 108
+    ERR_LATE_USAGE = 109
+    ERR_OUTBOX_CLOSED = 110
+    ERR_MACHINE_IDENTITY = 111
 
 
 C_ENUMS[Result] = ("mpm_result", "MPM_")

@@ -1,0 +1,71 @@
+//! For testing only: `MPM_OUTBOX_CRASH_AT=after_commit|after_claim|after_send[:N]` makes the
+//! process die by SIGKILL (not abort: no handler, no unwinding, no flush) the Nth time (default
+//! the first) the outbox passes that point, as a power cut or `kill -9` would. The kill loop of
+//! the proof harness uses it to stop the process exactly between two durable steps.
+//!
+//! `MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL` opens the store with synchronous=NORMAL instead of FULL,
+//! so the power-loss test can show that FULL is what saves the acknowledged usage. Never in
+//! production: it gives up guarantee 1.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use mpmeter_core::outbox::{CrashHook, CrashPoint};
+
+/// Parses "after_send:3".
+pub fn parse(spec: &str) -> Result<(CrashPoint, u64), String> {
+    let (name, n) = match spec.split_once(':') {
+        Some((a, b)) => (a, b.parse::<u64>().map_err(|_| format!("bad count in {spec:?}"))?),
+        None => (spec, 1),
+    };
+    let point = [CrashPoint::AfterCommit, CrashPoint::AfterClaim, CrashPoint::AfterSend]
+        .into_iter()
+        .find(|p| p.name() == name)
+        .ok_or_else(|| format!("MPM_OUTBOX_CRASH_AT={spec:?}: expected after_commit, after_claim or after_send[:N]"))?;
+    if n == 0 {
+        return Err(format!("MPM_OUTBOX_CRASH_AT={spec:?}: N counts from 1"));
+    }
+    Ok((point, n))
+}
+
+/// The hook the environment asks for, if any.
+pub fn from_env() -> Result<Option<CrashHook>, String> {
+    let Ok(spec) = std::env::var("MPM_OUTBOX_CRASH_AT") else {
+        return Ok(None);
+    };
+    if spec.is_empty() {
+        return Ok(None);
+    }
+    let (point, n) = parse(&spec)?;
+    let seen = Arc::new(AtomicU64::new(0));
+    Ok(Some(Arc::new(move |p: CrashPoint| {
+        if p == point && seen.fetch_add(1, Ordering::SeqCst) + 1 == n {
+            // SAFETY: kill(2) on our own pid with a valid signal number.
+            unsafe {
+                libc::kill(libc::getpid(), libc::SIGKILL);
+            }
+        }
+    })))
+}
+
+/// The synchronous level the environment asks for (2 = FULL unless told NORMAL).
+pub fn synchronous_from_env() -> i64 {
+    match std::env::var("MPM_OUTBOX_TEST_SYNCHRONOUS").as_deref() {
+        Ok("NORMAL") | Ok("normal") | Ok("1") => 1,
+        _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn specs() {
+        assert_eq!(parse("after_commit").unwrap(), (CrashPoint::AfterCommit, 1));
+        assert_eq!(parse("after_send:7").unwrap(), (CrashPoint::AfterSend, 7));
+        assert!(parse("after_lunch").is_err());
+        assert!(parse("after_claim:0").is_err());
+        assert!(parse("after_claim:x").is_err());
+    }
+}
