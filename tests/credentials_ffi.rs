@@ -266,6 +266,56 @@ fn config_setters_check_their_arguments() {
     mpm_config_free(null_mut());
 }
 
+/// The environment path goes through the same checked setters as the C setters: a value
+/// `mpm_config_set_*` refuses is refused from the environment too, naming its source.
+#[test]
+fn the_environment_meets_the_checks_of_the_c_setters() {
+    let _g = clean_env();
+    let cfg = mpm_config_new();
+    assert_eq!(
+        mpm_config_set_max_attempts(cfg, 100),
+        mpm_result::MPM_ERR_INVALID_ARGUMENT
+    );
+    let c_message = last_message();
+    assert_eq!(
+        mpm_config_set_app_id(cfg, cs("has space").as_ptr()),
+        mpm_result::MPM_ERR_INVALID_ARGUMENT
+    );
+    mpm_config_free(cfg);
+
+    std::env::set_var("AWS_MAX_ATTEMPTS", "100");
+    assert!(mpm_config_new_from_environment().is_null());
+    assert_eq!(mpm_last_error_code(), mpm_result::MPM_ERR_INVALID_ARGUMENT);
+    let message = last_message();
+    assert!(message.starts_with(&c_message), "{message} / {c_message}");
+    assert!(
+        message.contains("1 to 20 (got 100)")
+            && message.ends_with("(from environment variable AWS_MAX_ATTEMPTS)"),
+        "{message}"
+    );
+    assert!(mpm_client_new_from_environment().is_null());
+    assert!(
+        last_message().contains("AWS_MAX_ATTEMPTS"),
+        "{}",
+        last_message()
+    );
+    std::env::set_var("AWS_MAX_ATTEMPTS", "20");
+    let ok = mpm_config_new_from_environment();
+    assert!(!ok.is_null(), "{}", last_message());
+    mpm_config_free(ok);
+    std::env::remove_var("AWS_MAX_ATTEMPTS");
+
+    std::env::set_var("AWS_SDK_UA_APP_ID", "has space");
+    assert!(mpm_config_new_from_environment().is_null());
+    let message = last_message();
+    assert!(
+        message.contains("app_id \"has space\" must be at most 50 characters without spaces")
+            && message.ends_with("(from environment variable AWS_SDK_UA_APP_ID)"),
+        "{message}"
+    );
+    std::env::remove_var("AWS_SDK_UA_APP_ID");
+}
+
 fn meter_ok(client: *mut mpm_client) {
     let req = mpm_meter_usage_request_new();
     mpm_meter_usage_request_set_product_code(req, cs("demo-product").as_ptr());

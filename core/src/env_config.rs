@@ -293,34 +293,20 @@ impl EnvSettings {
         Ok(s)
     }
 
-    /// Puts the client settings found here into `cfg` (app id, FIPS, dual-stack, max
-    /// attempts, CA bundle, which is read now).
-    pub fn apply_to(&self, cfg: &mut crate::client::ClientConfig) -> Result<(), String> {
-        if let Some(v) = &self.app_id {
-            cfg.app_id = Some(v.value.clone());
+    /// Whether a region was found (the environment or a profile): a region from the EC2
+    /// instance metadata service is used only when none was, as the SDKs order them.
+    pub fn has_region(&self) -> bool {
+        self.region.is_some()
+    }
+
+    /// Takes the region IMDS gave unless the environment or a profile named one.
+    pub fn set_region_from_imds(&mut self, region: String) {
+        if !self.has_region() {
+            self.region = Some(Sourced {
+                value: region,
+                source: "the EC2 instance metadata service (IMDS)".into(),
+            });
         }
-        if let Some(v) = &self.use_fips {
-            cfg.use_fips = v.value;
-        }
-        if let Some(v) = &self.use_dual_stack {
-            cfg.use_dual_stack = v.value;
-        }
-        if let Some(v) = &self.max_attempts {
-            cfg.retry.max_attempts = v.value;
-        }
-        if let Some(v) = &self.ca_bundle {
-            let pem = std::fs::read(&v.value).map_err(|e| {
-                format!(
-                    "cannot read the CA bundle {} (from {}): {e}",
-                    quote(&v.value),
-                    v.source
-                )
-            })?;
-            crate::client::parse_pem_bundle(&pem)
-                .map_err(|e| format!("{e} ({} from {})", quote(&v.value), v.source))?;
-            cfg.extra_root_pems.push(pem);
-        }
-        Ok(())
     }
 
     /// One line per value and its source, for logs and `mpm_config_describe`.

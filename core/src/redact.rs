@@ -25,7 +25,6 @@ use aws_credential_types::Credentials;
 use once_cell::sync::Lazy;
 use regex_lite::Regex;
 
-use crate::credentials::CredentialsSource;
 use crate::error::Error;
 use crate::service_error::ServiceError;
 
@@ -123,12 +122,6 @@ pub fn error(e: Error, known: &[&str]) -> Error {
         }),
         Error::InvalidResponse(s) => Error::InvalidResponse(m(s)),
     }
-}
-
-/// `error` with the secrets of the credentials `source` resolved last.
-pub fn error_for(e: Error, source: &CredentialsSource) -> Error {
-    let last = source.last_credentials();
-    error(e, &last.as_ref().map(known_secrets).unwrap_or_default())
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.

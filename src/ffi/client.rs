@@ -9,7 +9,7 @@ use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use super::panic::ffi_boundary;
 use super::region::{region_code_from_name, region_name_from_code};
 use super::strings::{copy_to_buffer, required_str};
-use mpmeter_core::client::{Client, ClientConfig};
+use mpmeter_core::client::{Client, ClientConfig, DEFAULT_ENDPOINT_REGION};
 use mpmeter_core::error::Error;
 
 /// A Marketplace Metering client. Safe to share between threads. Methods:
@@ -25,9 +25,6 @@ pub struct mpm_client {
 }
 
 impl_castable!(mpm_client => Client);
-
-/// The signing region of a client made from an endpoint alone, until `mpm_client_set_region`.
-pub const DEFAULT_ENDPOINT_REGION: &str = "us-east-1";
 
 pub(crate) fn endpoint_error(e: Error) -> FfiError {
     match e {

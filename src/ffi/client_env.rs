@@ -3,14 +3,14 @@
 
 use std::ffi::c_char;
 
-use super::client::{endpoint_error, mpm_client, DEFAULT_ENDPOINT_REGION};
+use super::client::{endpoint_error, mpm_client};
 use super::config::{config_from_environment, mpm_config, ConfigHandle};
 use super::credentials::mpm_credentials;
-use super::error::{mpm_result, to_ptr, FfiError, FfiResult};
+use super::error::{to_ptr, FfiResult};
 use super::handle::{to_boxed_ptr, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str};
-use mpmeter_core::client::Client;
+use mpmeter_core::client::{Client, Placement};
 use mpmeter_core::credentials::{ChainOptions, CredentialsSource};
 
 fn new_with_config(
@@ -20,24 +20,7 @@ fn new_with_config(
     config: &ConfigHandle,
 ) -> FfiResult<*mut mpm_client> {
     let env = config.environment.as_ref();
-    let endpoint = endpoint.or_else(|| {
-        env.and_then(|e| e.endpoint.as_ref())
-            .map(|e| e.value.clone())
-    });
-    let region = region
-        .or_else(|| env.and_then(|e| e.region.as_ref()).map(|r| r.value.clone()))
-        .or_else(|| {
-            endpoint
-                .as_ref()
-                .map(|_| DEFAULT_ENDPOINT_REGION.to_string())
-        })
-        .ok_or_else(|| {
-            FfiError::new(
-                mpm_result::MPM_ERR_ENDPOINT,
-                "no region: pass one, or set AWS_REGION, AWS_DEFAULT_REGION or the profile's \
-                 region (on EC2 without these, pass the instance's region)",
-            )
-        })?;
+    let place = Placement::choose(region, endpoint, env).map_err(endpoint_error)?;
     let creds = if credentials.is_null() {
         CredentialsSource::default_chain(ChainOptions {
             profile: env.map(|e| e.profile.clone()),
@@ -46,8 +29,13 @@ fn new_with_config(
     } else {
         try_ref(credentials, "credentials")?.clone()
     };
-    let client = Client::new(&region, endpoint.as_deref(), creds, config.config.clone())
-        .map_err(endpoint_error)?;
+    let client = Client::new(
+        &place.region,
+        place.endpoint.as_deref(),
+        creds,
+        config.config.clone(),
+    )
+    .map_err(endpoint_error)?;
     Ok(to_boxed_ptr(client))
 }
 

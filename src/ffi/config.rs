@@ -9,10 +9,8 @@ use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
 use super::strings::{copy_to_buffer, optional_str, required_str};
-use mpmeter_core::client::{parse_pem_bundle, ClientConfig, Proxy};
-use mpmeter_core::endpoint_rules::MAX_ENDPOINT_LEN;
+use mpmeter_core::client::{ClientConfig, Proxy};
 use mpmeter_core::env_config::EnvSettings;
-use mpmeter_core::quote::quote;
 
 /// Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
 /// `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
@@ -63,7 +61,7 @@ pub extern "C" fn mpm_config_new() -> *mut mpm_config {
 pub(crate) fn config_from_environment() -> FfiResult<ConfigHandle> {
     let settings = EnvSettings::load(None).map_err(invalid)?;
     let mut config = ClientConfig::default();
-    settings.apply_to(&mut config).map_err(invalid)?;
+    config.apply_env(&settings).map_err(invalid)?;
     Ok(ConfigHandle {
         config,
         environment: Some(settings),
@@ -94,11 +92,8 @@ fn set(config: *mut mpm_config, f: impl FnOnce(&mut ConfigHandle) -> FfiResult<(
     to_code(try_mut(config, "config").and_then(f))
 }
 
-fn millis(ms: u32, what: &str) -> FfiResult<Duration> {
-    if ms == 0 {
-        return Err(invalid(format!("{what} must be at least 1 ms")));
-    }
-    Ok(Duration::from_millis(u64::from(ms)))
+fn millis(ms: u32) -> Duration {
+    Duration::from_millis(u64::from(ms))
 }
 
 /// Sets the time allowed to open a connection (TCP and TLS), in milliseconds (1 or more).
@@ -107,7 +102,7 @@ pub extern "C" fn mpm_config_set_connect_timeout_ms(
     config: *mut mpm_config,
     ms: u32,
 ) -> mpm_result {
-    ffi_boundary! { set(config, |c| { c.config.timeouts.connect = millis(ms, "the connect timeout")?; Ok(()) }) }
+    ffi_boundary! { set(config, |c| c.config.set_connect_timeout(millis(ms)).map_err(invalid)) }
 }
 
 /// Sets the time allowed for one attempt, from sending to the last byte of the answer, in
@@ -117,7 +112,7 @@ pub extern "C" fn mpm_config_set_attempt_timeout_ms(
     config: *mut mpm_config,
     ms: u32,
 ) -> mpm_result {
-    ffi_boundary! { set(config, |c| { c.config.timeouts.attempt = millis(ms, "the attempt timeout")?; Ok(()) }) }
+    ffi_boundary! { set(config, |c| c.config.set_attempt_timeout(millis(ms)).map_err(invalid)) }
 }
 
 /// Sets the time allowed for a whole operation, retries, backoff and credentials included,
@@ -127,7 +122,7 @@ pub extern "C" fn mpm_config_set_operation_timeout_ms(
     config: *mut mpm_config,
     ms: u32,
 ) -> mpm_result {
-    ffi_boundary! { set(config, |c| { c.config.timeouts.operation = millis(ms, "the operation timeout")?; Ok(()) }) }
+    ffi_boundary! { set(config, |c| c.config.set_operation_timeout(millis(ms)).map_err(invalid)) }
 }
 
 /// Sets the attempts per operation, the first included (1 turns retries off; at most 20).
@@ -136,15 +131,7 @@ pub extern "C" fn mpm_config_set_max_attempts(
     config: *mut mpm_config,
     attempts: u32,
 ) -> mpm_result {
-    ffi_boundary! {
-        set(config, |c| {
-            if !(1..=20).contains(&attempts) {
-                return Err(invalid(format!("max attempts must be 1 to 20 (got {attempts})")));
-            }
-            c.config.retry.max_attempts = attempts;
-            Ok(())
-        })
-    }
+    ffi_boundary! { set(config, |c| c.config.set_max_attempts(attempts).map_err(invalid)) }
 }
 
 /// Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Every mode runs as
@@ -171,14 +158,8 @@ pub extern "C" fn mpm_config_set_app_id(
 ) -> mpm_result {
     ffi_boundary! {
         set(config, |c| {
-            let id = optional_str(app_id, "app_id")?.filter(|s| !s.is_empty());
-            if let Some(id) = &id {
-                if id.chars().count() > 50 || id.chars().any(|ch| ch.is_whitespace() || ch.is_control()) {
-                    return Err(invalid("app_id must be at most 50 characters without spaces"));
-                }
-            }
-            c.config.app_id = id;
-            Ok(())
+            let id = optional_str(app_id, "app_id")?;
+            c.config.set_app_id(id.as_deref()).map_err(invalid)
         })
     }
 }
@@ -201,24 +182,9 @@ pub extern "C" fn mpm_config_set_proxy(
             let proxy = match url {
                 None => Proxy::FromEnvironment,
                 Some(u) if u.is_empty() => Proxy::None,
-                Some(u) => {
-                    if u.len() > MAX_ENDPOINT_LEN {
-                        return Err(invalid(format!(
-                            "the proxy URL {} is longer than {MAX_ENDPOINT_LEN} bytes",
-                            quote(&u)
-                        )));
-                    }
-                    if !(u.starts_with("http://") || u.starts_with("https://")) {
-                        return Err(invalid("the proxy URL must start with http:// or https://"));
-                    }
-                    Proxy::Url { url: u, no_proxy }
-                }
+                Some(url) => Proxy::Url { url, no_proxy },
             };
-            let mut next = c.config.clone();
-            next.proxy = proxy;
-            let _checked = next.http_builder().map_err(invalid)?;
-            c.config = next;
-            Ok(())
+            c.config.set_proxy(proxy).map_err(invalid)
         })
     }
 }
@@ -234,11 +200,7 @@ pub extern "C" fn mpm_config_add_ca_file(
     ffi_boundary! {
         set(config, |c| {
             let path = required_str(path, "path")?;
-            let pem = std::fs::read(&path)
-                .map_err(|e| invalid(format!("cannot read {}: {e}", quote(&path))))?;
-            parse_pem_bundle(&pem).map_err(|e| invalid(format!("{}: {e}", quote(&path))))?;
-            c.config.extra_root_pems.push(pem);
-            Ok(())
+            c.config.add_ca_file(&path).map_err(invalid)
         })
     }
 }
@@ -289,7 +251,7 @@ pub extern "C" fn mpm_config_load_region_from_imds(
             if !(1..=60_000).contains(&timeout_ms) {
                 return Err(invalid(format!("timeout_ms must be 1 to 60000 (got {timeout_ms})")));
             }
-            if c.environment.as_ref().is_some_and(|e| e.region.is_some()) {
+            if c.environment.as_ref().is_some_and(EnvSettings::has_region) {
                 return Ok(());
             }
             if crate::runtime::on_worker_thread() {
@@ -304,11 +266,7 @@ pub extern "C" fn mpm_config_load_region_from_imds(
             let region = rt
                 .block_on(mpmeter_core::imds_region::region_from_imds(timeout))
                 .map_err(|m| FfiError::new(mpm_result::MPM_ERR_ENDPOINT, m))?;
-            let env = c.environment.get_or_insert_with(Default::default);
-            env.region = Some(mpmeter_core::env_config::Sourced {
-                value: region,
-                source: "the EC2 instance metadata service (IMDS)".into(),
-            });
+            c.environment.get_or_insert_with(Default::default).set_region_from_imds(region);
             Ok(())
         })
     }

@@ -3,20 +3,23 @@
 mod attempt;
 mod config;
 mod output;
+mod placement;
 mod prepare;
 mod reconcile;
-mod redirect;
 mod send;
 mod target;
 
-pub use config::{parse_pem_bundle, user_agent, ClientConfig, Proxy, Timeouts};
+pub use config::{
+    parse_pem_bundle, ClientConfig, Proxy, Timeouts, MAX_APP_ID_CHARS, MAX_ATTEMPTS_LIMIT,
+};
 pub use output::{parse_output, OperationOutput};
+pub use placement::{Placement, DEFAULT_ENDPOINT_REGION};
 pub use prepare::{
     prepare_batch_meter_usage, prepare_meter_usage, prepare_register_usage,
     prepare_resolve_customer, PreparedCall,
 };
 pub use reconcile::check_output;
-pub use redirect::redirect_refused;
+pub use crate::http_policy::{redirect_refused, user_agent};
 pub use target::Target;
 
 use std::sync::atomic::AtomicI64;

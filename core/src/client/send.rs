@@ -35,7 +35,7 @@ impl Client {
                     limit.as_millis()
                 ))),
             };
-        let result = result.map_err(|e| crate::redact::error_for(e, &credentials));
+        let result = result.map_err(|e| credentials.redact_error(e));
         Outcome { result, meta }
     }
 

@@ -45,7 +45,7 @@ impl ReqwestHttpClient {
             // web identity) to whatever origin the Location names.
             let mut b = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
-                .user_agent(super::super::client::user_agent(None));
+                .user_agent(crate::http_policy::user_agent(None));
             if let Some(t) = connect {
                 b = b.connect_timeout(t);
             }
@@ -133,7 +133,7 @@ async fn send(
             .get(reqwest::header::LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         return Err(ConnectorError::other(
-            crate::client::redirect_refused(status, location.as_deref()).into(),
+            crate::http_policy::redirect_refused(status, location.as_deref()).into(),
             None,
         ));
     }

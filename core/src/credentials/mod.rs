@@ -10,7 +10,8 @@ mod chain;
 mod http_client;
 mod keys;
 
-use crate::error::error_chain;
+use crate::error::{error_chain, Error};
+use crate::redact;
 use std::fmt;
 use std::sync::Arc;
 
@@ -184,6 +185,16 @@ impl CredentialsSource {
             CredentialsSource::Anonymous => None,
             CredentialsSource::Provider(p) => p.cache.last_credentials(),
         }
+    }
+
+    /// `e` with the secrets of the credentials resolved last taken out of every text it
+    /// carries (`core::redact`), for an error about to leave the core.
+    pub fn redact_error(&self, e: Error) -> Error {
+        let last = self.last_credentials();
+        redact::error(
+            e,
+            &last.as_ref().map(redact::known_secrets).unwrap_or_default(),
+        )
     }
 
     /// The credentials to sign with now, or None for anonymous requests. Error texts name

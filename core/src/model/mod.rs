@@ -18,6 +18,14 @@ pub use register_usage::{RegisterUsageInput, RegisterUsageOutput};
 pub use resolve_customer::{ResolveCustomerInput, ResolveCustomerMetadata, ResolveCustomerOutput};
 pub use usage::{Tag, UsageAllocation, UsageRecord};
 
+/// Tags an allocation holds at most (the model's TagList: 1 to 5).
+pub const MAX_TAGS_PER_ALLOCATION: usize = 5;
+/// Allocations a MeterUsage request or a usage record holds at most (UsageAllocations: 1 to
+/// 2500).
+pub const MAX_USAGE_ALLOCATIONS: usize = 2500;
+/// Records a BatchMeterUsage request holds at most (UsageRecordList: 0 to 25).
+pub const MAX_USAGE_RECORDS: usize = 25;
+
 /// The four operations of the service, named as on the wire (`X-Amz-Target` suffix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
@@ -51,6 +59,27 @@ impl Operation {
             Operation::BatchMeterUsage => "AWSMPMeteringService.BatchMeterUsage",
             Operation::ResolveCustomer => "AWSMPMeteringService.ResolveCustomer",
             Operation::RegisterUsage => "AWSMPMeteringService.RegisterUsage",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The caps are the model's own: read back from spec/service-2.json.
+    #[test]
+    fn caps_match_the_model() {
+        let model: serde_json::Value =
+            serde_json::from_str(include_str!("../../../spec/service-2.json")).unwrap();
+        let shapes = &model["shapes"];
+        for (shape, min, max) in [
+            ("TagList", 1, MAX_TAGS_PER_ALLOCATION),
+            ("UsageAllocations", 1, MAX_USAGE_ALLOCATIONS),
+            ("UsageRecordList", 0, MAX_USAGE_RECORDS),
+        ] {
+            assert_eq!(shapes[shape]["min"], min, "{shape}");
+            assert_eq!(shapes[shape]["max"], max as u64, "{shape}");
         }
     }
 }

@@ -4,7 +4,8 @@ use super::constraints as c;
 use super::{Quantity, ValidationError};
 use crate::model::{
     BatchMeterUsageInput, MeterUsageInput, RegisterUsageInput, ResolveCustomerInput,
-    UsageAllocation, UsageRecord,
+    UsageAllocation, UsageRecord, MAX_TAGS_PER_ALLOCATION, MAX_USAGE_ALLOCATIONS,
+    MAX_USAGE_RECORDS,
 };
 
 /// Maps a constraint check onto the member it applies to.
@@ -50,8 +51,11 @@ pub fn validate_usage_allocation(
         }
     };
     if let Some(tags) = &a.tags {
-        if tags.is_empty() || tags.len() > 5 {
-            let reason = format!("must hold 1 to 5 tags (got {})", tags.len());
+        if tags.is_empty() || tags.len() > MAX_TAGS_PER_ALLOCATION {
+            let reason = format!(
+                "must hold 1 to {MAX_TAGS_PER_ALLOCATION} tags (got {})",
+                tags.len()
+            );
             return Err(ValidationError::new(format!("{path}.Tags"), reason));
         }
         for (i, t) in tags.iter().enumerate() {
@@ -62,7 +66,8 @@ pub fn validate_usage_allocation(
     Ok(q.unwrap_or_else(Quantity::zero))
 }
 
-/// The rules the model's documentation gives for allocations: between 1 and 2500, each of
+/// The rules the model's documentation gives for allocations: between 1 and
+/// `MAX_USAGE_ALLOCATIONS`, each of
 /// the request's quantity form, a unique tag set each, and summing exactly to the quantity.
 fn validate_allocations(
     path: &str,
@@ -70,9 +75,9 @@ fn validate_allocations(
     decimal_form: bool,
     total: Quantity,
 ) -> Result<(), ValidationError> {
-    if allocations.is_empty() || allocations.len() > 2500 {
+    if allocations.is_empty() || allocations.len() > MAX_USAGE_ALLOCATIONS {
         let reason = format!(
-            "must hold 1 to 2500 allocations (got {})",
+            "must hold 1 to {MAX_USAGE_ALLOCATIONS} allocations (got {})",
             allocations.len()
         );
         return Err(ValidationError::new(path, reason));
@@ -229,9 +234,9 @@ pub fn validate_usage_record(path: &str, r: &UsageRecord) -> Result<(), Validati
 }
 
 pub fn validate_batch_meter_usage(r: &BatchMeterUsageInput) -> Result<(), ValidationError> {
-    if r.usage_records.len() > 25 {
+    if r.usage_records.len() > MAX_USAGE_RECORDS {
         let reason = format!(
-            "must hold at most 25 records (got {})",
+            "must hold at most {MAX_USAGE_RECORDS} records (got {})",
             r.usage_records.len()
         );
         return Err(ValidationError::new("UsageRecords", reason));
