@@ -11,6 +11,7 @@
 pub mod clock;
 pub mod identity;
 pub mod model;
+pub mod mutation;
 pub mod quantity;
 pub mod sender;
 pub mod store;

@@ -137,6 +137,14 @@ pub async fn run(sh: Arc<Shared>) {
             continue;
         }
         sh.hook(CrashPoint::AfterClaim);
+        // MUTATION resend_current_time (outbox-mutations feature only): a resend is stamped
+        // with the current time instead of its sealed hour.
+        let mut claimed = claimed;
+        if crate::outbox::mutation::on("resend_current_time") {
+            for s in claimed.slots.iter_mut().filter(|s| s.attempts > 1) {
+                s.hour = now_s;
+            }
+        }
         let results = match sh.mode {
             Mode::Saas => {
                 batch::deliver(

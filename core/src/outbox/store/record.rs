@@ -20,7 +20,9 @@ pub struct Usage {
 
 impl Store {
     pub fn record(&self, usage: &Usage, now_s: i64) -> Result<Recorded, OutboxError> {
-        if let Some(id) = &usage.event_id {
+        // MUTATION no_event_dedupe (outbox-mutations feature only): the lookup is skipped.
+        let dedupe = !crate::outbox::mutation::on("no_event_dedupe");
+        if let (Some(id), true) = (&usage.event_id, dedupe) {
             let known: Option<i64> = self
                 .conn
                 .prepare_cached("SELECT 1 FROM events WHERE event_id = ?1")?
@@ -33,13 +35,20 @@ impl Store {
         let current = windows::hour_of(now_s);
         let (slot_id, how) = match self.slot_state(usage, usage.hour)? {
             Some((id, SlotState::Open)) => (id, Recorded::Counted),
+            // MUTATION late_into_sealed (outbox-mutations feature only): the sealed slot grows.
+            Some((id, _)) if crate::outbox::mutation::on("late_into_sealed") => {
+                self.conn
+                    .prepare_cached("UPDATE slots SET quantity = quantity + ?2 WHERE id = ?1")?
+                    .execute(params![id, usage.millionths])?;
+                return Ok(Recorded::Counted);
+            }
             None if now_s < windows::deadline(self.ctx.mode, usage.hour) => {
                 (self.new_slot(usage, usage.hour, now_s)?, Recorded::Counted)
             }
             _ => (self.late_slot(usage, current, now_s)?, Recorded::RolledIntoCurrentHour),
         };
         self.add(slot_id, usage.millionths)?;
-        if let Some(id) = &usage.event_id {
+        if let (Some(id), true) = (&usage.event_id, dedupe) {
             self.conn
                 .prepare_cached(
                     "INSERT INTO events (event_id, slot_id, quantity, recorded_at) VALUES (?1, ?2, ?3, ?4)",

@@ -1,0 +1,578 @@
+//! The outbox's proof (issue 10, item 8): usage acknowledged by `mpm_outbox_record` is billed
+//! exactly once, whatever kills the process, whatever the network and the service do, and on a
+//! disk that loses what was not synced when the power goes.
+//!
+//! These tests are `#[ignore]`d so that `make test-rust` skips them; `make test-outbox`
+//! (mk/outbox.mk) runs them with `--ignored`. The children they start are this same test
+//! binary re-run with `MPM_PROOF_ROLE` set, calling the C API (tests/outbox_proof/api.rs).
+//!
+//! - `kill_loop_bills_every_acknowledged_record_exactly_once`: 200 rounds; each starts a child
+//!   that records a seeded stream (late usage, repeated event_ids, two injected conflicts
+//!   included) and prints `ACK index customer dimension quantity event_id` after each `record`
+//!   returns MPM_OK; the child is SIGKILLed at a random instant or by the library's crash hook
+//!   (`MPM_OUTBOX_CRASH_AT=after_commit|after_claim|after_send:N`), while the emulator drops
+//!   answers after committing them, throttles (10 requests a second, and injected), fails and
+//!   leaves records unprocessed. Then the faults heal, a last child re-records what was in doubt,
+//!   time moves past every hour and it flushes: for every (customer, dimension) the emulator's
+//!   ledger holds exactly the sum of the acknowledged quantities (each event_id once), the only
+//!   conflicts are the two injected, and every slot is terminal.
+//! - `power_loss_with_full_loses_nothing` / `power_loss_with_normal_loses_acknowledged_usage`:
+//!   the same loop with SQLite on the test VFS (vfs.rs: writes since the last sync are lost
+//!   when the process dies). With synchronous=FULL it passes; with NORMAL it must fail.
+//! - `the_vfs_loses_unsynced_writes`: the VFS itself, with plain SQLite: FULL keeps every
+//!   committed row across kill -9, NORMAL loses some.
+//! - `outage_longer_than_the_retry_budget_delivers_everything` and
+//!   `outage_longer_than_the_window_expires_and_reports`: the service away.
+
+#[path = "../support/mod.rs"]
+#[allow(dead_code)]
+mod support;
+
+mod api;
+mod sim;
+mod vfs;
+
+use api::*;
+use sim::*;
+use std::ffi::CString;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn cs(s: &str) -> CString {
+    CString::new(s).unwrap()
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    env(name).and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn tmpdir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mpm-proof-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn emulator() -> (support::emulator::Emulator, EmuAdmin) {
+    let t0 = (T0_MS / 1000).to_string();
+    let emu = support::emulator::Emulator::start(&["--no-auth", "--clock-now", &t0]);
+    let admin = EmuAdmin {
+        addr: emu.url.trim_start_matches("http://").to_string(),
+    };
+    admin.configure();
+    (emu, admin)
+}
+
+// ====================================================================== the child
+
+/// The child process: this binary run as `child_process` with MPM_PROOF_ROLE set.
+#[test]
+#[ignore = "run by the proof's parent tests as a child process"]
+fn child_process() {
+    let Some(role) = env("MPM_PROOF_ROLE") else {
+        return;
+    };
+    match role.as_str() {
+        "record" => child_record(),
+        "sqlite" => child_sqlite(),
+        other => panic!("unknown role {other}"),
+    }
+    std::process::exit(0);
+}
+
+fn out(line: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = writeln!(o, "{line}");
+    let _ = o.flush();
+}
+
+fn child_record() {
+    let store = env("MPM_PROOF_STORE").unwrap();
+    let endpoint = env("MPM_PROOF_ENDPOINT").unwrap();
+    let clock = SharedClock::map(Path::new(&env("MPM_PROOF_CLOCK").unwrap()));
+    let seed = env_u64("MPM_PROOF_SEED", 1);
+    let start = env_u64("MPM_PROOF_START", 0);
+    let end = env_u64("MPM_PROOF_END", u64::MAX);
+    let use_vfs = env("MPM_PROOF_VFS").is_some_and(|v| v == "1");
+    if use_vfs {
+        vfs::register();
+    }
+    let client = support::capi::client_for(
+        &endpoint,
+        support::emulator::ACCESS_KEY,
+        support::emulator::SECRET_KEY,
+    );
+    let ob = unsafe {
+        let o = mpm_outbox_options_new();
+        assert_eq!(mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()), MPM_OK);
+        assert_eq!(
+            mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()),
+            MPM_OK
+        );
+        if use_vfs {
+            assert_eq!(
+                mpm_outbox_options_set_sqlite_vfs(o, cs(vfs::NAME).as_ptr()),
+                MPM_OK,
+                "{}",
+                support::capi::last_message()
+            );
+        }
+        let ob = mpm_outbox_open(client as *const _, cs(&store).as_ptr(), o);
+        mpm_outbox_options_free(o);
+        ob
+    };
+    if ob.is_null() {
+        out(&format!("OPENFAIL {}", support::capi::last_message()));
+        std::process::exit(2);
+    }
+    out("OPEN");
+    for i in start..end {
+        let e = event(seed, i);
+        let now_s = clock.now_ms().div_euclid(1000);
+        let usage_time = if e.late { now_s - 3 * 3600 } else { now_s };
+        let q = e.quantity();
+        let rc = unsafe {
+            mpm_outbox_record(
+                ob,
+                cs(e.customer).as_ptr(),
+                cs(e.dimension).as_ptr(),
+                usage_time,
+                cs(&q).as_ptr(),
+                cs(&e.event_id).as_ptr(),
+            )
+        };
+        if rc != MPM_OK {
+            out(&format!("ERR {i} {rc} {}", support::capi::last_message()));
+            std::process::exit(3);
+        }
+        out(&format!("ACK {i} {} {} {q} {}", e.customer, e.dimension, e.event_id));
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    if let Some(at) = env("MPM_PROOF_FLUSH_AT").and_then(|v| v.parse::<i64>().ok()) {
+        out("RECORDED");
+        while clock.now_ms() < at {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let rc = unsafe { mpm_outbox_flush(ob, 120_000) };
+        out(&format!("FLUSH {rc} {}", if rc == MPM_OK { String::new() } else { support::capi::last_message() }));
+        let mut st = mpm_outbox_stats::default();
+        unsafe { mpm_outbox_get_stats(ob, &mut st) };
+        out(&format!(
+            "STATS {} {} {} {} {} {} {}",
+            st.open, st.pending, st.accepted, st.duplicate, st.conflict, st.rejected, st.expired
+        ));
+        unsafe {
+            mpm_outbox_close(ob, 5000);
+            mpm_outbox_free(ob);
+        }
+        out("DONE");
+    }
+}
+
+/// For the VFS's own test: commits one row at a time through the VFS and says so.
+fn child_sqlite() {
+    vfs::register();
+    let path = env("MPM_PROOF_STORE").unwrap();
+    let sync = env("MPM_PROOF_SYNC").unwrap_or("FULL".into());
+    let conn = rusqlite::Connection::open_with_flags_and_vfs(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_CREATE,
+        vfs::NAME,
+    )
+    .unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    conn.pragma_update(None, "synchronous", &sync).unwrap();
+    conn.execute("CREATE TABLE IF NOT EXISTS t(i INTEGER PRIMARY KEY, pad TEXT)", [])
+        .unwrap();
+    let mut i: i64 = conn
+        .query_row("SELECT COALESCE(MAX(i), -1) + 1 FROM t", [], |r| r.get(0))
+        .unwrap();
+    loop {
+        conn.execute("INSERT INTO t VALUES (?1, ?2)", rusqlite::params![i, "x".repeat(100)])
+            .unwrap();
+        out(&format!("COMMIT {i}"));
+        i += 1;
+    }
+}
+
+// ====================================================================== the parent
+
+struct Proc {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Proc {
+    fn spawn(envs: &[(&str, String)]) -> Proc {
+        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        cmd.args(["child_process", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn child");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Proc {
+            child,
+            lines: rx,
+            reader: Some(reader),
+        }
+    }
+
+    /// SIGKILL (if still running), then every line it printed.
+    fn kill(mut self) -> Vec<String> {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if let Some(r) = self.reader.take() {
+            let _ = r.join();
+        }
+        self.lines.try_iter().collect()
+    }
+
+    fn exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+}
+
+#[derive(Clone)]
+struct LoopCfg {
+    name: &'static str,
+    rounds: u64,
+    vfs: bool,
+    /// synchronous=NORMAL (the test-only setting; only with the VFS).
+    normal: bool,
+    seed: u64,
+    /// Simulated time runs this many times faster than real time.
+    speed: f64,
+}
+
+#[derive(Debug, Default)]
+struct LoopReport {
+    acked: u64,
+    rounds_random: u64,
+    rounds_hook: u64,
+    hook_fired: u64,
+    ledger_entries: usize,
+    stats: Vec<u64>,
+    requests: serde_json::Value,
+    secs: f64,
+}
+
+fn parse_ack(line: &str, next: &mut u64, seed: u64) -> Result<(), String> {
+    let mut f = line.split(' ');
+    f.next();
+    let i: u64 = f.next().unwrap().parse().unwrap();
+    if i != *next {
+        return Err(format!("ACK out of order: {i}, expected {next}"));
+    }
+    let e = event(seed, i);
+    let (c, d, q, id) = (f.next(), f.next(), f.next(), f.next());
+    if (c, d, q, id) != (Some(e.customer), Some(e.dimension), Some(e.quantity().as_str()), Some(e.event_id.as_str())) {
+        return Err(format!("ACK {line} does not match the stream"));
+    }
+    *next += 1;
+    Ok(())
+}
+
+fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
+    let started = Instant::now();
+    let dir = tmpdir(cfg.name);
+    let store = dir.join("outbox.db");
+    let (emu, admin) = emulator();
+    let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
+    admin.set_clock_ms(clock.now_ms());
+    // Injected conflicts: AWS already holds another quantity for the conflict customer's first
+    // hour (users and hosts), so the outbox's slots for them must end as conflicts.
+    for d in ["users", "hosts"] {
+        admin.batch_meter(CONFLICT_CUSTOMER, d, T0_MS / 1000, INJECTED_CONFLICT_QUANTITY);
+    }
+    admin.admin("POST", "/__mpm/rate_limit", r#"{"per_second": 10}"#);
+    admin.admin(
+        "POST",
+        "/__mpm/faults",
+        r#"[{"mode":"drop_after_commit","fraction":0.25},
+            {"mode":"throttle","fraction":0.1},
+            {"mode":"internal","fraction":0.1},
+            {"mode":"drop","fraction":0.05},
+            {"mode":"unprocessed","fraction":0.1}]"#,
+    );
+    let driver = Driver::start(clock.clone(), admin.clone(), cfg.speed);
+    let base_env = |start: u64| -> Vec<(&'static str, String)> {
+        let mut v = vec![
+            ("MPM_PROOF_ROLE", "record".to_string()),
+            ("MPM_PROOF_STORE", store.display().to_string()),
+            ("MPM_PROOF_ENDPOINT", emu.url.clone()),
+            ("MPM_PROOF_CLOCK", dir.join("clock").display().to_string()),
+            ("MPM_PROOF_SEED", cfg.seed.to_string()),
+            ("MPM_PROOF_START", start.to_string()),
+            ("MPM_PROOF_VFS", if cfg.vfs { "1" } else { "0" }.to_string()),
+        ];
+        if cfg.normal {
+            v.push(("MPM_OUTBOX_TEST_SYNCHRONOUS", "NORMAL".to_string()));
+        }
+        v
+    };
+    let mut report = LoopReport::default();
+    let mut next = 0u64;
+    for round in 0..cfg.rounds {
+        let r = splitmix(cfg.seed.wrapping_mul(31).wrapping_add(round));
+        let mut envs = base_env(next);
+        // One round in two dies by the crash hook at a pinned point, the others at a random
+        // instant.
+        let hook = match r % 6 {
+            0 => Some(format!("after_commit:{}", 1 + (r >> 8) % 15)),
+            1 => Some(format!("after_claim:{}", 1 + (r >> 8) % 3)),
+            2 => Some(format!("after_send:{}", 1 + (r >> 8) % 3)),
+            _ => None,
+        };
+        let deadline = match &hook {
+            Some(h) => {
+                envs.push(("MPM_OUTBOX_CRASH_AT", h.clone()));
+                report.rounds_hook += 1;
+                Duration::from_millis(700)
+            }
+            None => {
+                report.rounds_random += 1;
+                Duration::from_millis(20 + (r >> 16) % 300)
+            }
+        };
+        let mut p = Proc::spawn(&envs);
+        let t = Instant::now();
+        while t.elapsed() < deadline && !p.exited() {
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        if hook.is_some() && p.exited() {
+            report.hook_fired += 1;
+        }
+        for line in p.kill() {
+            if line.starts_with("ACK ") {
+                parse_ack(&line, &mut next, cfg.seed)?;
+            } else if line.starts_with("ERR ") || line.starts_with("OPENFAIL") {
+                return Err(format!("round {round}: {line}"));
+            }
+        }
+    }
+    // Heal, then a last child re-records what was in doubt and flushes once every hour is over.
+    admin.admin("DELETE", "/__mpm/faults", "");
+    let frozen = driver.freeze();
+    let flush_at = frozen + 2 * 3600 * 1000;
+    let mut envs = base_env(next);
+    envs.push(("MPM_PROOF_END", (next + 1).to_string()));
+    envs.push(("MPM_PROOF_FLUSH_AT", flush_at.to_string()));
+    let p = Proc::spawn(&envs);
+    let t = Instant::now();
+    let mut lines = Vec::new();
+    let mut moved = false;
+    while t.elapsed() < Duration::from_secs(150) {
+        match p.lines.recv_timeout(Duration::from_millis(50)) {
+            Ok(l) => {
+                if l == "RECORDED" && !moved {
+                    clock.set_ms(flush_at);
+                    admin.set_clock_ms(flush_at);
+                    moved = true;
+                }
+                let done = l == "DONE" || l.starts_with("ERR") || l.starts_with("OPENFAIL");
+                lines.push(l);
+                if done {
+                    break;
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(_) => break,
+        }
+    }
+    lines.extend(p.kill());
+    drop(driver);
+    for l in &lines {
+        if l.starts_with("ACK ") {
+            parse_ack(l, &mut next, cfg.seed)?;
+        }
+    }
+    report.acked = next;
+    report.secs = started.elapsed().as_secs_f64();
+    let flush = lines.iter().find(|l| l.starts_with("FLUSH ") || l.starts_with("ERR") || l.starts_with("OPENFAIL"));
+    let stats: Vec<u64> = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("STATS "))
+        .map(|s| s.split(' ').map(|x| x.parse().unwrap()).collect())
+        .unwrap_or_default();
+    report.stats = stats.clone();
+    let ledger = admin.ledger();
+    report.ledger_entries = ledger.len();
+    report.requests = admin.admin("GET", "/__mpm/requests", "");
+    // The verdicts.
+    let mut problems = Vec::new();
+    if let Err(e) = compare(&expected(cfg.seed, next), &billed(&ledger, &[CONFLICT_CUSTOMER])) {
+        problems.push(e);
+    }
+    match flush {
+        Some(l) if l.starts_with("FLUSH 0") => {}
+        other => problems.push(format!("final flush: {other:?}")),
+    }
+    // STATS open pending accepted duplicate conflict rejected expired
+    if stats.len() == 7 {
+        if stats[0] != 0 || stats[1] != 0 {
+            problems.push(format!("slots not terminal: {} open, {} pending", stats[0], stats[1]));
+        }
+        if stats[4] != 2 {
+            problems.push(format!("{} conflicts, 2 injected", stats[4]));
+        }
+        if stats[5] != 0 || stats[6] != 0 {
+            problems.push(format!("{} rejected, {} expired", stats[5], stats[6]));
+        }
+    } else {
+        problems.push("no STATS from the final run".into());
+    }
+    let conflict_entries: Vec<_> = ledger
+        .iter()
+        .filter(|e| e["customer_identifier"] == CONFLICT_CUSTOMER)
+        .collect();
+    if conflict_entries.len() != 2
+        || conflict_entries.iter().any(|e| e["quantity"] != INJECTED_CONFLICT_QUANTITY)
+    {
+        problems.push(format!("the conflict customer's ledger: {conflict_entries:?}"));
+    }
+    let dup_records = report.requests["record_statuses"]["DuplicateRecord"].as_u64().unwrap_or(0);
+    if dup_records < 2 {
+        problems.push(format!("{dup_records} DuplicateRecord answers, expected the 2 injected conflicts"));
+    }
+    if report.requests["operations"]["MeterUsage"]["total"].as_u64().unwrap_or(0) != 0 {
+        problems.push("MeterUsage calls in SaaS mode".into());
+    }
+    if next <= CONFLICT_EVENTS {
+        problems.push(format!("only {next} events acknowledged: the loop did not get going"));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    if problems.is_empty() {
+        Ok(report)
+    } else {
+        Err(format!("{} ({report:?})", problems.join(" | ")))
+    }
+}
+
+fn rounds(default: u64) -> u64 {
+    env_u64("MPM_PROOF_ROUNDS", default)
+}
+
+#[test]
+#[ignore = "make test-outbox"]
+fn kill_loop_bills_every_acknowledged_record_exactly_once() {
+    let cfg = LoopCfg {
+        name: "kill",
+        rounds: rounds(200),
+        vfs: false,
+        normal: false,
+        seed: env_u64("MPM_PROOF_SEED", 20261201),
+        speed: 1200.0,
+    };
+    match kill_loop(&cfg) {
+        Ok(r) => eprintln!("kill loop: {r:?}"),
+        Err(e) => panic!("kill loop failed: {e}"),
+    }
+}
+
+#[test]
+#[ignore = "make test-outbox"]
+fn power_loss_with_full_loses_nothing() {
+    let cfg = LoopCfg {
+        name: "powerfull",
+        rounds: rounds(60),
+        vfs: true,
+        normal: false,
+        seed: env_u64("MPM_PROOF_SEED", 7),
+        speed: 1200.0,
+    };
+    match kill_loop(&cfg) {
+        Ok(r) => eprintln!("power loss, FULL: {r:?}"),
+        Err(e) => panic!("power loss with synchronous=FULL: {e}"),
+    }
+}
+
+/// The test has teeth: at synchronous=NORMAL a WAL commit is not synced, so the VFS's power
+/// cuts lose acknowledged usage and the same loop must fail.
+#[test]
+#[ignore = "make test-outbox"]
+fn power_loss_with_normal_loses_acknowledged_usage() {
+    let cfg = LoopCfg {
+        name: "powernormal",
+        rounds: rounds(40).min(40),
+        vfs: true,
+        normal: true,
+        seed: env_u64("MPM_PROOF_SEED", 7),
+        speed: 1200.0,
+    };
+    match kill_loop(&cfg) {
+        Ok(r) => panic!("synchronous=NORMAL on a disk that loses unsynced writes passed: {r:?}"),
+        Err(e) => {
+            assert!(
+                !e.contains("OPENFAIL") && !e.contains("ERR "),
+                "failed, but not by losing usage: {e}"
+            );
+            eprintln!("NORMAL failed as it must: {e}");
+        }
+    }
+}
+
+/// The VFS alone, with plain SQLite: committed rows survive kill -9 at FULL, not at NORMAL.
+#[test]
+#[ignore = "make test-outbox"]
+fn the_vfs_loses_unsynced_writes() {
+    let run = |sync: &str| -> (i64, i64) {
+        let dir = tmpdir(&format!("vfs-{sync}"));
+        let db = dir.join("t.db");
+        let mut p = Proc::spawn(&[
+            ("MPM_PROOF_ROLE", "sqlite".into()),
+            ("MPM_PROOF_STORE", db.display().to_string()),
+            ("MPM_PROOF_SYNC", sync.into()),
+        ]);
+        std::thread::sleep(Duration::from_millis(700));
+        assert!(!p.exited(), "the sqlite child died");
+        let committed = p
+            .kill()
+            .iter()
+            .filter_map(|l| l.strip_prefix("COMMIT "))
+            .map(|n| n.parse::<i64>().unwrap() + 1)
+            .max()
+            .unwrap_or(0);
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let rows: i64 = conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0)).unwrap();
+        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        assert_eq!(ok, "ok");
+        let _ = std::fs::remove_dir_all(&dir);
+        (committed, rows)
+    };
+    let (committed, rows) = run("FULL");
+    assert!(committed > 10, "{committed} commits");
+    assert!(rows >= committed, "FULL: {committed} committed, {rows} survived");
+    let mut lost_any = false;
+    for _ in 0..3 {
+        let (committed, rows) = run("NORMAL");
+        eprintln!("NORMAL: {committed} committed, {rows} survived the power cut");
+        if rows < committed {
+            lost_any = true;
+            break;
+        }
+    }
+    assert!(lost_any, "NORMAL never lost a committed row: the VFS keeps nothing back");
+}
