@@ -1,8 +1,10 @@
 """Loading libmpmeter and declaring the C functions the package calls.
 
 The library is looked for, in order: the file named by $MPMETER_LIBRARY; libmpmeter.so next to
-this package; target/debug then target/release of the source tree this package sits in; the
-system loader (libmpmeter.so.0, then libmpmeter.so).
+this package (where a wheel, `pip install` and `pip install -e` put it: setup.py); target/release
+of the source tree this package sits in; the system loader (libmpmeter.so.0, then
+libmpmeter.so). The debug build (target/debug, ~10 times larger) is loaded only when
+$MPMETER_LIBRARY names it, as `make test-python` does, never by accident.
 
 Every handle the package makes goes through `new_handle` / `free_handle`, which keep a count
 per kind: `mpmeter.live_handles()` shows it, and the tests use it to prove nothing leaks.
@@ -27,10 +29,10 @@ def _candidates():
         # An explicit choice is final: failing loudly beats silently loading another build.
         return [env]
     found = [_HERE / _LIB_NAME]
-    # bindings/python/mpmeter -> the repository root.
+    # bindings/python/mpmeter -> the repository root; its release build only.
     root = _HERE.parents[2] if len(_HERE.parents) > 2 else None
-    if root is not None:
-        found += [root / "target" / "debug" / _LIB_NAME, root / "target" / "release" / _LIB_NAME]
+    if root is not None and (root / "Cargo.toml").is_file():
+        found.append(root / "target" / "release" / _LIB_NAME)
     paths = [str(p) for p in found if p.is_file()]
     # The system loader last (an installed libmpmeter, LD_LIBRARY_PATH).
     paths += ["libmpmeter.so.0", _LIB_NAME]

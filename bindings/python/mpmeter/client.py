@@ -131,13 +131,18 @@ class Credentials(_Handle):
 class Client(_Handle):
     """A Marketplace Metering client, safe to share between threads.
 
+    `Client()` follows the environment as boto3 does: the region, endpoint and settings not
+    given here are read from the environment and the shared config files (`AWS_REGION`,
+    `AWS_DEFAULT_REGION`, `AWS_PROFILE`'s region, `AWS_ENDPOINT_URL_MARKETPLACE_METERING`,
+    `AWS_ENDPOINT_URL`, `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE`, ...), and without `credentials`
+    the AWS SDKs' default chain (environment, profile, web identity, container, IMDS) is
+    resolved at the first call. Arguments win over the environment:
     `Client(region="eu-west-1")`, `Client(endpoint="http://127.0.0.1:PORT")` (signing for
-    `region`, default us-east-1), or both. Without `credentials`, the AWS SDKs' default chain
-    (environment, profile, web identity, container, IMDS), resolved at the first call.
-    Settings: `max_attempts` (1 turns retries off), `connect_timeout`, `attempt_timeout`,
-    `operation_timeout` (seconds), `retry_mode` (a RetryMode), `app_id`. With
-    `from_environment=True`, region, endpoint and settings not given here are read from the
-    environment and shared config files as the AWS SDKs do. Responses outlive the client.
+    `region`, default us-east-1), or both. `from_environment=False` opts out: only the
+    arguments count (then a region or an endpoint must be given; without one, `AWS_REGION` /
+    `AWS_DEFAULT_REGION` alone is still taken as the region). Settings: `max_attempts` (1
+    turns retries off), `connect_timeout`, `attempt_timeout`, `operation_timeout` (seconds),
+    `retry_mode` (a RetryMode), `app_id`. Responses outlive the client.
     """
 
     _kind = "client"
@@ -145,7 +150,7 @@ class Client(_Handle):
 
     def __init__(self, region=None, endpoint=None, credentials=None, *, max_attempts=None,
                  connect_timeout=None, attempt_timeout=None, operation_timeout=None,
-                 retry_mode=None, app_id=None, from_environment=False):
+                 retry_mode=None, app_id=None, from_environment=True):
         if region is None and endpoint is None and not from_environment:
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
             if not region:
