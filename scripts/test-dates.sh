@@ -8,9 +8,10 @@
 #   MPM_DATE_GROUPS='emulator rust'  choose groups (default: emulator rust python boto3 c)
 #   MPM_LIBFAKETIME=/path/libfaketime.so.1  when it is not where Debian puts it
 #
-# Needs libfaketime (Debian: apt-get install faketime). Only test programs run on the fake
-# clock, never cargo, make or the compiler: cargo stamps its fingerprints with the current
-# time, and a faked one would confuse later builds in the shared target directory.
+# Needs libfaketime (`scripts/setup.sh dates` installs Debian's faketime as root). Only test
+# programs run on the fake clock, never cargo, make or the compiler: cargo stamps its
+# fingerprints with the current time, and a faked one would confuse later builds in the shared
+# target directory.
 # - emulator, rust: `cargo test` with cargo's runner preloading libfaketime, so the test
 #   binaries and every emulator they start see the fake time. CLOCK_MONOTONIC is not faked
 #   (FAKETIME_DONT_FAKE_MONOTONIC=1): std's and tokio's timed waits use it with the kernel.
@@ -36,6 +37,7 @@ CC="${CC:-cc}"
 groups="${MPM_DATE_GROUPS:-emulator rust python boto3 c}"
 [ "$#" -gt 0 ] || set -- '2026-12-01 20:00:00' '2027-01-01 03:00:00'
 
+scripts/setup.sh dates
 lib="${MPM_LIBFAKETIME:-}"
 if [ -z "$lib" ]; then
     for p in /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
@@ -45,7 +47,7 @@ if [ -z "$lib" ]; then
     done
 fi
 if [ -z "$lib" ] || [ ! -f "$lib" ]; then
-    echo "libfaketime not found: apt-get install faketime, or set MPM_LIBFAKETIME" >&2
+    echo "libfaketime not found: scripts/setup.sh dates (as root), or set MPM_LIBFAKETIME" >&2
     exit 2
 fi
 
@@ -65,17 +67,20 @@ trap 'stop_emulator; rm -rf "$tmp"' EXIT
 
 nobuild_env=(env -u CFLAGS -u CPPFLAGS -u LDFLAGS)
 echo "== build"
-"${nobuild_env[@]}" cargo build -q -p mpmeter -p mpm-emulator || exit 1
-if has rust || has emulator; then
-    # Compiled now, so that only the runs below wait on the fake clock.
-    "${nobuild_env[@]}" cargo test -q --no-run -p mpm-emulator -p mpmeter || exit 1
+"${nobuild_env[@]}" cargo build -q -p mpm-emulator || exit 1
+if has rust || has python || has boto3 || has c; then
+    "${nobuild_env[@]}" cargo build -q -p mpmeter || exit 1
 fi
+# Test binaries compiled now, so that only the runs below see the fake clock.
+if has emulator; then "${nobuild_env[@]}" cargo test -q --no-run -p mpm-emulator || exit 1; fi
+if has rust; then "${nobuild_env[@]}" cargo test -q --no-run -p mpmeter || exit 1; fi
 rust_tests=()
 for f in $(grep -l 'Emulator::start' tests/*.rs); do
     rust_tests+=(--test "$(basename "$f" .rs)")
 done
 if has python || has boto3; then
-    scripts/setup-python.sh || exit 1
+    scripts/setup.sh python
+    scripts/setup.sh --check python || exit 1
 fi
 if has c; then
     "$MAKE" --no-print-directory -s lib examples || exit 1
