@@ -21,7 +21,7 @@ LIB_A := $(LIB_DIR)/libmpmeter.a
 HEADER := include/mpmeter.h
 EXAMPLES_DIR := examples-c
 EXAMPLES_OUT := build/examples
-EXAMPLES := meter_usage batch_meter_usage resolve_customer register_usage
+EXAMPLES := meter_usage batch_meter_usage resolve_customer register_usage outbox
 # One example also linked statically, to prove libmpmeter.a links on its own.
 STATIC_EXAMPLE := meter_usage
 STATIC_LIBS := -lpthread -ldl -lm
