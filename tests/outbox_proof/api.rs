@@ -27,8 +27,23 @@ pub struct mpm_outbox_stats {
 }
 
 pub type ClockFn = extern "C" fn(*mut c_void) -> i64;
+pub type mpm_outbox_slot = c_void;
+pub type SlotFn = extern "C" fn(*const mpm_outbox_slot, *mut c_void);
+
+pub const MPM_OUTBOX_STATE_ACCEPTED: u32 = 3;
+pub const MPM_OUTBOX_STATE_DUPLICATE: u32 = 4;
+pub const MPM_OUTBOX_STATE_EXPIRED: u32 = 7;
 
 extern "C" {
+    pub fn mpm_last_error_message() -> *const c_char;
+    pub fn mpm_credentials_new_basic(
+        akid: *const c_char,
+        secret: *const c_char,
+        token: *const c_char,
+    ) -> *mut c_void;
+    pub fn mpm_credentials_free(c: *mut c_void);
+    pub fn mpm_client_new_with_endpoint(url: *const c_char, credentials: *const c_void) -> *mut c_void;
+    pub fn mpm_client_free(client: *mut c_void);
     pub fn mpm_outbox_options_new() -> *mut mpm_outbox_options;
     pub fn mpm_outbox_options_free(options: *mut mpm_outbox_options);
     pub fn mpm_outbox_options_set_product_code(
@@ -44,6 +59,14 @@ extern "C" {
         now_unix_ms: Option<ClockFn>,
         userdata: *mut c_void,
     ) -> c_int;
+    pub fn mpm_outbox_options_set_on_terminal(
+        options: *mut mpm_outbox_options,
+        callback: Option<SlotFn>,
+        userdata: *mut c_void,
+    ) -> c_int;
+    pub fn mpm_outbox_slot_state(slot: *const mpm_outbox_slot) -> u32;
+    pub fn mpm_outbox_slot_hour(slot: *const mpm_outbox_slot) -> i64;
+    pub fn mpm_outbox_slot_customer(slot: *const mpm_outbox_slot) -> *const c_char;
     pub fn mpm_outbox_open(
         client: *const c_void,
         store: *const c_char,
@@ -61,4 +84,36 @@ extern "C" {
     pub fn mpm_outbox_get_stats(outbox: *const mpm_outbox, out: *mut mpm_outbox_stats) -> c_int;
     pub fn mpm_outbox_close(outbox: *mut mpm_outbox, timeout_ms: i64) -> c_int;
     pub fn mpm_outbox_free(outbox: *mut mpm_outbox);
+}
+
+/// The thread's last error message.
+pub fn last_message() -> String {
+    let p = unsafe { mpm_last_error_message() };
+    if p.is_null() {
+        String::new()
+    } else {
+        unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
+    }
+}
+
+/// A client of the emulator at `url` with its default credentials.
+pub fn client_for(url: &str) -> *mut c_void {
+    let c = |s: &str| std::ffi::CString::new(s).unwrap();
+    unsafe {
+        let creds = mpm_credentials_new_basic(
+            c(super::emulator_support::ACCESS_KEY).as_ptr(),
+            c(super::emulator_support::SECRET_KEY).as_ptr(),
+            std::ptr::null(),
+        );
+        assert!(!creds.is_null(), "{}", last_message());
+        let client = mpm_client_new_with_endpoint(c(url).as_ptr(), creds);
+        mpm_credentials_free(creds);
+        assert!(!client.is_null(), "{}", last_message());
+        client
+    }
+}
+
+/// A borrowed C string as Rust, None for NULL.
+pub fn rs(p: *const c_char) -> Option<String> {
+    (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned())
 }

@@ -24,9 +24,12 @@
 //! - `outage_longer_than_the_retry_budget_delivers_everything` and
 //!   `outage_longer_than_the_window_expires_and_reports`: the service away.
 
-#[path = "../support/mod.rs"]
+#[path = "../support/emulator.rs"]
 #[allow(dead_code)]
-mod support;
+mod emulator_support;
+
+// The C library: linked for its exported C functions, which api.rs declares.
+extern crate mpmeter;
 
 mod api;
 mod sim;
@@ -60,9 +63,9 @@ fn tmpdir(name: &str) -> PathBuf {
     d
 }
 
-fn emulator() -> (support::emulator::Emulator, EmuAdmin) {
+fn emulator() -> (emulator_support::Emulator, EmuAdmin) {
     let t0 = (T0_MS / 1000).to_string();
-    let emu = support::emulator::Emulator::start(&["--no-auth", "--clock-now", &t0]);
+    let emu = emulator_support::Emulator::start(&["--no-auth", "--clock-now", &t0]);
     let admin = EmuAdmin {
         addr: emu.url.trim_start_matches("http://").to_string(),
     };
@@ -105,11 +108,7 @@ fn child_record() {
     if use_vfs {
         vfs::register();
     }
-    let client = support::capi::client_for(
-        &endpoint,
-        support::emulator::ACCESS_KEY,
-        support::emulator::SECRET_KEY,
-    );
+    let client = api::client_for(&endpoint);
     let ob = unsafe {
         let o = mpm_outbox_options_new();
         assert_eq!(mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()), MPM_OK);
@@ -122,15 +121,15 @@ fn child_record() {
                 mpm_outbox_options_set_sqlite_vfs(o, cs(vfs::NAME).as_ptr()),
                 MPM_OK,
                 "{}",
-                support::capi::last_message()
+                api::last_message()
             );
         }
-        let ob = mpm_outbox_open(client as *const _, cs(&store).as_ptr(), o);
+        let ob = mpm_outbox_open(client as *const std::ffi::c_void, cs(&store).as_ptr(), o);
         mpm_outbox_options_free(o);
         ob
     };
     if ob.is_null() {
-        out(&format!("OPENFAIL {}", support::capi::last_message()));
+        out(&format!("OPENFAIL {}", api::last_message()));
         std::process::exit(2);
     }
     out("OPEN");
@@ -150,7 +149,7 @@ fn child_record() {
             )
         };
         if rc != MPM_OK {
-            out(&format!("ERR {i} {rc} {}", support::capi::last_message()));
+            out(&format!("ERR {i} {rc} {}", api::last_message()));
             std::process::exit(3);
         }
         out(&format!("ACK {i} {} {} {q} {}", e.customer, e.dimension, e.event_id));
@@ -162,7 +161,7 @@ fn child_record() {
             std::thread::sleep(Duration::from_millis(5));
         }
         let rc = unsafe { mpm_outbox_flush(ob, 120_000) };
-        out(&format!("FLUSH {rc} {}", if rc == MPM_OK { String::new() } else { support::capi::last_message() }));
+        out(&format!("FLUSH {rc} {}", if rc == MPM_OK { String::new() } else { api::last_message() }));
         let mut st = mpm_outbox_stats::default();
         unsafe { mpm_outbox_get_stats(ob, &mut st) };
         out(&format!(
@@ -576,3 +575,213 @@ fn the_vfs_loses_unsynced_writes() {
     }
     assert!(lost_any, "NORMAL never lost a committed row: the VFS keeps nothing back");
 }
+
+// ====================================================================== outages
+
+/// An outbox in this process on the simulated clock, its terminal reports collected.
+struct InProcess {
+    ob: *mut mpm_outbox,
+    client: *mut std::ffi::c_void,
+    clock: Arc<SharedClock>,
+    reports: Box<std::sync::Mutex<Vec<(String, i64, u32)>>>,
+    sums: std::collections::BTreeMap<(String, String), i64>,
+    n: u64,
+}
+
+extern "C" fn on_terminal(slot: *const mpm_outbox_slot, userdata: *mut std::ffi::c_void) {
+    let reports = unsafe { &*(userdata as *const std::sync::Mutex<Vec<(String, i64, u32)>>) };
+    let customer = unsafe { api::rs(mpm_outbox_slot_customer(slot)) }.unwrap_or_default();
+    let (hour, state) = unsafe { (mpm_outbox_slot_hour(slot), mpm_outbox_slot_state(slot)) };
+    reports.lock().unwrap().push((customer, hour, state));
+}
+
+impl InProcess {
+    fn open(dir: &Path, url: &str, clock: Arc<SharedClock>) -> InProcess {
+        let client = api::client_for(&url);
+        let reports: Box<std::sync::Mutex<Vec<(String, i64, u32)>>> = Box::default();
+        let ob = unsafe {
+            let o = mpm_outbox_options_new();
+            assert_eq!(mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()), MPM_OK);
+            assert_eq!(mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()), MPM_OK);
+            let ud = &*reports as *const _ as *mut std::ffi::c_void;
+            assert_eq!(mpm_outbox_options_set_on_terminal(o, Some(on_terminal), ud), MPM_OK);
+            let path = dir.join("outbox.db");
+            let ob = mpm_outbox_open(client as *const std::ffi::c_void, cs(&path.display().to_string()).as_ptr(), o);
+            mpm_outbox_options_free(o);
+            ob
+        };
+        assert!(!ob.is_null(), "{}", api::last_message());
+        InProcess { ob, client, clock, reports, sums: Default::default(), n: 0 }
+    }
+
+    fn record(&mut self, customer: &str, dimension: &str, quantity: &str) {
+        self.n += 1;
+        let now_s = self.clock.now_ms() / 1000;
+        let rc = unsafe {
+            mpm_outbox_record(
+                self.ob,
+                cs(customer).as_ptr(),
+                cs(dimension).as_ptr(),
+                now_s,
+                cs(quantity).as_ptr(),
+                cs(&format!("outage-{}", self.n)).as_ptr(),
+            )
+        };
+        assert_eq!(rc, MPM_OK, "{}", api::last_message());
+        *self.sums.entry((customer.into(), dimension.into())).or_insert(0) += parse_millionths(quantity);
+    }
+
+    fn stats(&self) -> mpm_outbox_stats {
+        let mut st = mpm_outbox_stats::default();
+        assert_eq!(unsafe { mpm_outbox_get_stats(self.ob, &mut st) }, MPM_OK);
+        st
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        unsafe {
+            mpm_outbox_close(self.ob, 5000);
+            mpm_outbox_free(self.ob);
+            api::mpm_client_free(self.client);
+        }
+    }
+}
+
+fn batch_requests(admin: &EmuAdmin) -> u64 {
+    admin.admin("GET", "/__mpm/requests", "")["operations"]["BatchMeterUsage"]["total"]
+        .as_u64()
+        .unwrap_or(0)
+}
+
+/// Moves simulated time (the outbox's and the emulator's) to `ms`.
+fn set_time(clock: &SharedClock, admin: &EmuAdmin, ms: i64) {
+    clock.set_ms(ms);
+    admin.set_clock_ms(ms);
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// The service is away for longer than the client's whole retry budget (3 attempts per call)
+/// many times over, simulated hours long, then back: everything is delivered, nothing expired.
+#[test]
+#[ignore = "make test-outbox"]
+fn outage_longer_than_the_retry_budget_delivers_everything() {
+    let dir = tmpdir("outage-budget");
+    let (emu, admin) = emulator();
+    let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
+    set_time(&clock, &admin, clock.now_ms());
+    admin.admin("POST", "/__mpm/faults", r#"{"mode":"http503","fraction":1.0}"#);
+    let mut ob = InProcess::open(&dir, &emu.url, clock.clone());
+    for h in 0..3 {
+        set_time(&clock, &admin, T0_MS + h * HOUR_MS + 60_000);
+        for (n, c) in CUSTOMERS.iter().enumerate() {
+            ob.record(c, "users", &format!("{}.5", n + 1));
+            ob.record(c, "hosts", "2");
+        }
+    }
+    // Hours 0..2 are due; the service answers 503 to everything for 9 simulated hours.
+    let t = Instant::now();
+    let mut now = T0_MS + 3 * HOUR_MS + 10 * 60_000;
+    while now < T0_MS + 12 * HOUR_MS {
+        set_time(&clock, &admin, now);
+        std::thread::sleep(Duration::from_millis(100));
+        now += 10 * 60_000;
+    }
+    let tried = batch_requests(&admin);
+    let st = ob.stats();
+    assert!(tried >= 6, "only {tried} requests in the outage: the retry budget (3) was not outlasted");
+    assert_eq!((st.accepted, st.expired), (0, 0), "{st:?}");
+    assert_eq!(st.pending, 24, "{st:?}");
+    assert_eq!(st.oldest_pending_hour, T0_MS / 1000);
+    assert!(st.seconds_to_first_expiry > 0 && st.seconds_to_first_expiry <= 24 * 3600, "{st:?}");
+    // Back.
+    admin.admin("DELETE", "/__mpm/faults", "");
+    assert_eq!(unsafe { mpm_outbox_flush(ob.ob, 60_000) }, MPM_OK, "{}", api::last_message());
+    // Delivered: accepted, or "duplicate" (accepted earlier: a 503 leaves a send in doubt, and
+    // the resend's Success may be AWS's answer to it).
+    let st = ob.stats();
+    assert_eq!((st.accepted + st.duplicate, st.expired, st.pending, st.open), (24, 0, 0, 0), "{st:?}");
+    compare(&ob.sums, &billed(&admin.ledger(), &[])).unwrap();
+    let reports = ob.reports.lock().unwrap().clone();
+    assert_eq!(reports.len(), 24);
+    assert!(
+        reports.iter().all(|r| r.2 == MPM_OUTBOX_STATE_ACCEPTED || r.2 == MPM_OUTBOX_STATE_DUPLICATE),
+        "{reports:?}"
+    );
+    eprintln!("outage of 9 simulated hours ({tried} refused requests, {:.1}s): all 24 slots delivered", t.elapsed().as_secs_f64());
+    drop(ob);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The service is away for longer than AWS's acceptance window (24 h for BatchMeterUsage): the
+/// slots whose window closed are expired and reported (callback and stats), the ones still
+/// inside it are delivered when the service is back, and nothing else is lost.
+#[test]
+#[ignore = "make test-outbox"]
+fn outage_longer_than_the_window_expires_and_reports() {
+    let dir = tmpdir("outage-window");
+    let (emu, admin) = emulator();
+    let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
+    set_time(&clock, &admin, clock.now_ms());
+    admin.admin("POST", "/__mpm/faults", r#"{"mode":"http503","fraction":1.0}"#);
+    let mut ob = InProcess::open(&dir, &emu.url, clock.clone());
+    // Hour 0: cust-a and cust-b; they will outlive their window.
+    ob.record("cust-a", "users", "3");
+    ob.record("cust-b", "hosts", "1.25");
+    let mut now = T0_MS + HOUR_MS;
+    while now < T0_MS + 20 * HOUR_MS {
+        set_time(&clock, &admin, now);
+        std::thread::sleep(Duration::from_millis(30));
+        now += 30 * 60_000;
+    }
+    // Hour 20: cust-c, inside its window when the service comes back.
+    set_time(&clock, &admin, T0_MS + 20 * HOUR_MS + 60_000);
+    ob.record("cust-c", "users", "7");
+    let st = ob.stats();
+    assert_eq!(st.oldest_pending_hour, T0_MS / 1000, "{st:?}");
+    assert!(
+        st.seconds_to_first_expiry > 0 && st.seconds_to_first_expiry <= 4 * 3600,
+        "the first expiry is due within 4 h: {st:?}"
+    );
+    let mut now = T0_MS + 21 * HOUR_MS;
+    while now < T0_MS + 25 * HOUR_MS {
+        set_time(&clock, &admin, now);
+        std::thread::sleep(Duration::from_millis(100));
+        now += 15 * 60_000;
+    }
+    // The sweeper has expired hour 0's slots by now.
+    let t = Instant::now();
+    while ob.stats().expired < 2 && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    admin.admin("DELETE", "/__mpm/faults", "");
+    assert_eq!(unsafe { mpm_outbox_flush(ob.ob, 60_000) }, MPM_OK, "{}", api::last_message());
+    let st = ob.stats();
+    assert_eq!((st.expired, st.accepted + st.duplicate, st.pending, st.open), (2, 1, 0, 0), "{st:?}");
+    let ledger = admin.ledger();
+    assert_eq!(ledger.len(), 1, "{ledger:?}");
+    assert_eq!(ledger[0]["customer_identifier"], "cust-c");
+    assert_eq!(ledger[0]["quantity"], "7");
+    let mut reports = ob.reports.lock().unwrap().clone();
+    reports.sort();
+    // cust-c's slot went out during the outage (in doubt), so it may end as "duplicate".
+    for r in reports.iter_mut() {
+        if r.2 == MPM_OUTBOX_STATE_DUPLICATE {
+            r.2 = MPM_OUTBOX_STATE_ACCEPTED;
+        }
+    }
+    let h0 = T0_MS / 1000;
+    assert_eq!(
+        reports,
+        vec![
+            ("cust-a".to_string(), h0, MPM_OUTBOX_STATE_EXPIRED),
+            ("cust-b".to_string(), h0, MPM_OUTBOX_STATE_EXPIRED),
+            ("cust-c".to_string(), h0 + 20 * 3600, MPM_OUTBOX_STATE_ACCEPTED),
+        ]
+    );
+    drop(ob);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+mod bench;
