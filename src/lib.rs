@@ -7,6 +7,7 @@
 //! pure-Rust crate `mpmeter-core`, which Rust programs can use on their own.
 
 pub mod ffi;
+pub mod logging;
 pub(crate) mod outbox_crash;
 pub mod pending;
 pub mod runtime;

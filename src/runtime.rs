@@ -38,6 +38,8 @@ pub fn is_started() -> bool {
 
 /// The runtime, started on first call. Fails in a child forked after the runtime started.
 pub fn get() -> Result<&'static Runtime, String> {
+    // First use: the log subscriber is installed and MPM_LOG read before any event.
+    crate::logging::init();
     if let Some(rt) = RUNTIME.get() {
         if RUNTIME_PID.load(Ordering::Relaxed) != std::process::id() {
             return Err(

@@ -11,6 +11,7 @@ pub mod env_config;
 pub mod error;
 pub mod http_policy;
 pub mod imds_region;
+pub mod metrics;
 pub mod model;
 pub mod outbox;
 pub mod quote;

@@ -7,6 +7,8 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub(crate) mod handle;
+pub mod log;
+pub mod metrics;
 pub mod operations;
 pub mod outbox;
 pub mod outbox_event;

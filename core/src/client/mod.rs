@@ -9,6 +9,7 @@ mod reconcile;
 mod send;
 mod target;
 
+pub use crate::http_policy::{redirect_refused, user_agent};
 pub use config::{
     parse_pem_bundle, ClientConfig, Proxy, Timeouts, MAX_APP_ID_CHARS, MAX_ATTEMPTS_LIMIT,
 };
@@ -19,7 +20,6 @@ pub use prepare::{
     prepare_resolve_customer, PreparedCall,
 };
 pub use reconcile::check_output;
-pub use crate::http_policy::{redirect_refused, user_agent};
 pub use target::Target;
 
 use std::sync::atomic::AtomicI64;
@@ -49,6 +49,7 @@ struct Inner {
     skew_seconds: AtomicI64,
     /// Attempts on the wire at once; the rest wait their turn.
     connections: tokio::sync::Semaphore,
+    metrics: crate::metrics::ClientMetrics,
 }
 
 impl Client {
@@ -81,9 +82,15 @@ impl Client {
                 quota: RetryQuota::default(),
                 skew_seconds: AtomicI64::new(0),
                 connections: tokio::sync::Semaphore::new(config.max_connections.max(1)),
+                metrics: Default::default(),
                 config,
             }),
         })
+    }
+
+    /// The client's counters and latency so far (shared by its clones).
+    pub fn metrics(&self) -> crate::metrics::MetricsSnapshot {
+        self.inner.metrics.snapshot()
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -191,10 +198,13 @@ impl Client {
         let prepared = match prepared {
             Ok(p) => p,
             Err(v) => {
+                let error = Error::InvalidRequest(v);
+                self.inner.metrics.start().finish(Some(&error));
+                tracing::warn!(error = %error, "call refused before sending");
                 return Outcome {
-                    result: Err(Error::InvalidRequest(v)),
+                    result: Err(error),
                     meta: Default::default(),
-                }
+                };
             }
         };
         let out = self.send(&prepared).await;

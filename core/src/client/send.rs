@@ -4,6 +4,8 @@
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
+use aws_credential_types::Credentials;
+
 use super::attempt::{send_attempt, AttemptError, AttemptRequest, RawResponse};
 use super::output::{parse_output, OperationOutput};
 use super::{Client, PreparedCall};
@@ -22,6 +24,8 @@ const MAX_LEARNED_SKEW_SECS: i64 = 24 * 3600;
 impl Client {
     /// Sends a prepared call with the client's retry policy and timeouts.
     pub async fn send(&self, call: &PreparedCall) -> Outcome<OperationOutput> {
+        // Counts the call's end, as cancelled if this future is dropped first.
+        let counted = self.inner.metrics.start();
         let mut meta = ResponseMeta::default();
         // Whose secrets to take out of the error, which leaves the core here (core::redact).
         let credentials = self.target().credentials.clone();
@@ -36,6 +40,23 @@ impl Client {
                 ))),
             };
         let result = result.map_err(|e| credentials.redact_error(e));
+        counted.finish(result.as_ref().err());
+        match &result {
+            Ok(_) => tracing::debug!(
+                operation = call.op.name(),
+                attempts = meta.attempts,
+                request_id = meta.request_id.as_deref().unwrap_or(""),
+                "call succeeded"
+            ),
+            Err(e) => tracing::warn!(
+                operation = call.op.name(),
+                attempts = meta.attempts,
+                status = meta.http_status,
+                request_id = meta.request_id.as_deref().unwrap_or(""),
+                error = %e,
+                "call failed"
+            ),
+        }
         Outcome { result, meta }
     }
 
@@ -66,7 +87,15 @@ impl Client {
             0
         };
         let old = self.inner.skew_seconds.swap(applied, Ordering::Relaxed);
-        (old - applied).abs() >= SKEW_THRESHOLD_SECS
+        let changed = (old - applied).abs() >= SKEW_THRESHOLD_SECS;
+        if changed {
+            tracing::info!(
+                skew_seconds = applied,
+                previous_seconds = old,
+                "clock skew correction: signing with the service's time"
+            );
+        }
+        changed
     }
 
     async fn send_with_retries(
@@ -104,6 +133,7 @@ impl Client {
                 max_attempts,
                 signing_time: self.signing_time(),
             };
+            self.inner.metrics.attempt();
             // The connection limit bounds open sockets however many calls are in flight; time
             // spent queueing for it counts against the operation timeout, not the attempt's.
             let permit = self.inner.connections.acquire().await;
@@ -127,6 +157,13 @@ impl Client {
                 Ok(Ok(raw)) => {
                     meta.http_status = raw.status;
                     meta.request_id = raw.request_id.clone();
+                    tracing::debug!(
+                        operation = call.op.name(),
+                        attempt,
+                        status = raw.status,
+                        request_id = raw.request_id.as_deref().unwrap_or(""),
+                        "attempt answered"
+                    );
                     // Only an answer that looks like the service's (it carries a request id and
                     // is not a refused redirect) may move the signing clock.
                     let from_service =
@@ -144,6 +181,14 @@ impl Client {
                                 // Retried once, at once, with the corrected clock. It is counted
                                 // as an attempt but not against max attempts or the quota.
                                 skew_retried = true;
+                                self.inner.metrics.retry(RetryKind::ClockSkew);
+                                tracing::info!(
+                                    operation = call.op.name(),
+                                    attempt,
+                                    reason = "clock_skew",
+                                    backoff_ms = 0u64,
+                                    "retrying at once with the corrected clock"
+                                );
                                 continue;
                             }
                             (error, kind, retry_after)
@@ -151,15 +196,38 @@ impl Client {
                     }
                 }
             };
+            if kind == RetryKind::Throttling {
+                self.inner.metrics.throttled();
+            }
             let allowed = max_attempts + u32::from(skew_retried);
             if kind == RetryKind::NotRetryable || attempt >= allowed {
                 return Err(error);
             }
             match self.inner.quota.acquire(kind) {
                 Some(cost) => retry_cost += cost,
-                None => return Err(error),
+                None => {
+                    self.inner.metrics.quota_exhausted();
+                    tracing::warn!(
+                        operation = call.op.name(),
+                        attempt,
+                        reason = retry_reason(kind),
+                        "not retrying: the client's retry quota is spent"
+                    );
+                    return Err(error);
+                }
             }
-            tokio::time::sleep(backoff(kind, attempt, retry_after)).await;
+            let pause = backoff(kind, attempt, retry_after);
+            self.inner.metrics.retry(kind);
+            tracing::info!(
+                operation = call.op.name(),
+                attempt,
+                status = meta.http_status,
+                reason = retry_reason(kind),
+                backoff_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                error = %redacted(&error, creds.as_ref()),
+                "retrying"
+            );
+            tokio::time::sleep(pause).await;
         }
     }
 
@@ -176,6 +244,12 @@ impl Client {
         }
         if (300..400).contains(&raw.status) {
             let msg = super::redirect_refused(raw.status, raw.location.as_deref());
+            tracing::warn!(
+                operation = call.op.name(),
+                status = raw.status,
+                error = %crate::redact::message(&msg, &[]),
+                "redirect refused"
+            );
             return Err((Error::InvalidResponse(msg), RetryKind::NotRetryable, None));
         }
         match parse_service_error(raw.error_type.as_deref(), &raw.body) {
@@ -197,4 +271,23 @@ impl Client {
             }
         }
     }
+}
+
+/// The retry reason as logged: throttling, transient, timeout, clock_skew.
+pub(crate) fn retry_reason(kind: RetryKind) -> &'static str {
+    match kind {
+        RetryKind::Throttling => "throttling",
+        RetryKind::Transient => "transient",
+        RetryKind::Timeout => "timeout",
+        RetryKind::ClockSkew => "clock_skew",
+        RetryKind::NotRetryable => "not_retryable",
+    }
+}
+
+/// An attempt's error for the log, without the secrets of the credentials it was signed with.
+fn redacted(e: &Error, credentials: Option<&Credentials>) -> String {
+    let known = credentials
+        .map(crate::redact::known_secrets)
+        .unwrap_or_default();
+    crate::redact::message(&e.to_string(), &known)
 }

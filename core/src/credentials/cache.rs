@@ -126,6 +126,13 @@ impl CachedFetch {
                     provider: f.provider,
                     expiry: f.credentials.expiry(),
                 };
+                // The provider and expiry only: never the keys.
+                tracing::info!(
+                    provider = %info.provider,
+                    expiry = %info.expiry.map(httpdate::fmt_http_date).unwrap_or_else(|| "none".into()),
+                    refresh = entry.is_some(),
+                    "credentials resolved"
+                );
                 *self.info.write().unwrap_or_else(|p| p.into_inner()) = Some(info.clone());
                 *self.last.write().unwrap_or_else(|p| p.into_inner()) = Some(f.credentials.clone());
                 *entry = Some(Entry {
@@ -137,9 +144,17 @@ impl CachedFetch {
             }
             Err(msg) => match entry.as_ref() {
                 Some(e) if e.info.expiry.map_or(true, |exp| now + STILL_USABLE < exp) => {
+                    tracing::warn!(
+                        provider = %e.info.provider,
+                        error = %msg,
+                        "credentials refresh failed; the cached ones are still valid and used"
+                    );
                     Ok(e.credentials.clone())
                 }
-                _ => Err(msg),
+                _ => {
+                    tracing::warn!(error = %msg, "credentials could not be resolved");
+                    Err(msg)
+                }
             },
         }
     }
