@@ -4,7 +4,8 @@
 #   make test   every test group (Rust, C, emulator, ...), then "N passed, N failed"
 #
 # Other targets: all (default: library + C examples), lib, header, examples, test-rust,
-# test-c. Fragments in mk/*.mk add their own targets and append to TEST_TARGETS.
+# test-c. Fragments in mk/*.mk add their own targets and append to TEST_TARGETS, and to
+# SETUP_GROUPS what `scripts/setup.sh` must prepare for them.
 
 .DEFAULT_GOAL := all
 
@@ -27,6 +28,8 @@ STATIC_EXAMPLE := meter_usage
 STATIC_LIBS := -lpthread -ldl -lm
 
 TEST_TARGETS := test-rust test-c
+# Groups of scripts/setup.sh that `make test` prepares, in one go, before the test groups.
+SETUP_GROUPS := c
 
 # Fragments owned by other parts of the tree (mk/emulator.mk: EMULATOR_BIN, emulator,
 # test-emulator, ...). A missing fragment must not break the build.
@@ -84,7 +87,7 @@ test-c:
 # Runs every group in TEST_TARGETS, even after a failure, then prints which failed and a
 # last line "N passed, N failed" (counting groups). Fails if any group failed.
 test:
-	@scripts/setup-tools.sh
+	@scripts/setup.sh $(SETUP_GROUPS)
 	@passed=0; failed=0; failed_groups=; \
 	for t in $(TEST_TARGETS); do \
 		echo "==> make $$t"; \

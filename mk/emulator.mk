@@ -4,6 +4,7 @@
 EMULATOR_BIN := target/debug/mpm-emulator
 
 TEST_TARGETS += test-emulator test-boto3
+SETUP_GROUPS += python
 
 .PHONY: emulator test-emulator test-boto3
 
@@ -13,7 +14,12 @@ emulator:
 test-emulator:
 	cargo test -p mpm-emulator
 
-# boto3 as an independent client of the emulator.
+# boto3 as an independent client of the emulator; skipped without the .venv (scripts/setup.sh).
 test-boto3: emulator
-	scripts/setup-python.sh
-	MPM_EMULATOR=$(EMULATOR_BIN) .venv/bin/python -m pytest -q tests/python/test_emulator_boto3.py
+	@scripts/setup.sh python
+	@if scripts/setup.sh --check python; then \
+		echo "MPM_EMULATOR=$(EMULATOR_BIN) .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_emulator_boto3.py"; \
+		MPM_EMULATOR=$(EMULATOR_BIN) .venv/bin/python -m pytest -q -p no:cacheprovider tests/python/test_emulator_boto3.py; \
+	else \
+		echo "test-boto3: SKIPPED (no Python virtualenv with boto3 and pytest)"; \
+	fi

@@ -26,6 +26,7 @@ MPM_REAL_SO := libmpmeter.so.$(MPM_VERSION)
 RELEASE_DIR := target/release
 
 TEST_TARGETS += test-install
+SETUP_GROUPS += install
 
 .PHONY: install uninstall release-lib release-emulator test-install
 
@@ -80,8 +81,8 @@ uninstall:
 	-rmdir "$(DESTDIR)$(libdir)/cmake/mpmeter" 2>/dev/null
 
 # Installs into a temporary prefix and builds a C example out of tree against it, through
-# pkg-config and through CMake, then runs both against the emulator.
-test-install:
-	scripts/setup-install-tools.sh
-	cargo build -p mpm-emulator
+# pkg-config and through CMake, then runs both against the emulator. Without pkg-config or
+# cmake (scripts/setup.sh install), the builds that need them are skipped.
+test-install: emulator
+	@scripts/setup.sh install
 	scripts/test-install.sh

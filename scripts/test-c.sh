@@ -60,7 +60,7 @@ have_valgrind=0
 if command -v valgrind >/dev/null 2>&1; then
     have_valgrind=1
 else
-    echo "valgrind not installed: C programs run without it (scripts/setup-tools.sh installs it)"
+    echo "valgrind not installed: C programs run without it (scripts/setup.sh c installs it)"
 fi
 
 # Runs a C program, under valgrind when present.
@@ -109,7 +109,7 @@ if command -v "$CXX" >/dev/null 2>&1; then
         cat "$tmp/err"; fail "header compiles as C++11"
     fi
 else
-    skip "header compiles as C++11" "no C++ compiler ($CXX); scripts/setup-tools.sh installs g++"
+    skip "header compiles as C++11" "no C++ compiler ($CXX); scripts/setup.sh c installs g++"
 fi
 # Every function the library exports must be declared, or C callers cannot use it.
 nm -D --defined-only "$LIB_DIR/libmpmeter.so" | awk '{print $3}' | grep '^mpm_' | sort -u >"$tmp/exported"

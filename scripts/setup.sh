@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Prepares what the test groups need beyond Rust, a C compiler and bash, per group:
+#
+#   scripts/setup.sh [GROUP...]        prepare these groups (default: all)
+#   scripts/setup.sh --check GROUP...  exit 0 if every group is ready, else say what is missing
+#
+# Groups:
+#   c        valgrind (leak checks of the C programs), g++ (the header as C++)   test-c
+#   install  cmake, pkg-config (builds against the installed library)            test-install
+#   python   python3 and its venv module, then .venv with boto3 and pytest       test-python, test-boto3
+#   qt       Qt 5 and Qt 6 development files, cmake, g++                         test-qt
+#   dates    libfaketime (the faked clocks of scripts/test-dates.sh)             test-dates
+#   all      every group above
+#
+# Idempotent: what is present is left alone, so a second run does nothing. Debian packages are
+# installed only when missing and only as root with apt-get (one `apt-get update` per run, only
+# if something is missing). Otherwise nothing is installed: it says what is missing and that
+# the tests needing it will be skipped (each test checks for itself). Exits 0 unless the
+# arguments are wrong, so `make test` goes on with what it has.
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+venv="$root/.venv"
+python="${PYTHON:-python3}"
+all_groups=(c install python qt dates)
+
+usage() {
+    sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0" >&2
+    exit 2
+}
+
+installed() { # installed PACKAGE: the Debian package is installed
+    dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
+}
+
+has_python_venv() {
+    command -v "$python" >/dev/null 2>&1 && "$python" -c 'import ensurepip, venv' 2>/dev/null
+}
+
+venv_ready() {
+    [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import boto3, pytest' 2>/dev/null
+}
+
+faketime_lib() {
+    local p
+    for p in "${MPM_LIBFAKETIME:-}" /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
+        /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 \
+        /usr/lib/faketime/libfaketime.so.1 /usr/local/lib/faketime/libfaketime.so.1; do
+        if [ -n "$p" ] && [ -f "$p" ]; then return 0; fi
+    done
+    return 1
+}
+
+# missing_packages GROUP: the Debian packages the group lacks, one a line.
+missing_packages() {
+    case "$1" in
+    c)
+        command -v valgrind >/dev/null 2>&1 || echo valgrind
+        command -v g++ >/dev/null 2>&1 || echo g++
+        ;;
+    install)
+        command -v cmake >/dev/null 2>&1 || echo cmake
+        command -v pkg-config >/dev/null 2>&1 || echo pkg-config
+        ;;
+    python)
+        command -v "$python" >/dev/null 2>&1 || echo python3
+        # Debian's python3 lacks ensurepip (and so a working venv) without python3-venv.
+        if ! venv_ready && ! has_python_venv; then echo python3-venv; fi
+        ;;
+    qt)
+        # dpkg-query, not a command: the Qt development files are headers and CMake packages.
+        local p
+        for p in qtbase5-dev qt6-base-dev; do installed "$p" || echo "$p"; done
+        command -v cmake >/dev/null 2>&1 || echo cmake
+        command -v g++ >/dev/null 2>&1 || echo g++
+        ;;
+    dates)
+        faketime_lib || echo faketime
+        ;;
+    esac
+}
+
+# ready GROUP: everything of the group is present (for python, also the .venv).
+ready() {
+    [ -z "$(missing_packages "$1")" ] || return 1
+    if [ "$1" = python ]; then venv_ready || return 1; fi
+    return 0
+}
+
+check() {
+    local g status=0 missing
+    for g in "$@"; do
+        if ! ready "$g"; then
+            missing="$(missing_packages "$g" | tr '\n' ' ')"
+            [ "$g" = python ] && ! venv_ready && missing+=".venv with boto3 and pytest"
+            echo "setup: group $g is not ready: missing ${missing% } (scripts/setup.sh $g)" >&2
+            status=1
+        fi
+    done
+    return "$status"
+}
+
+[ "${1:-}" = -h ] || [ "${1:-}" = --help ] && usage
+if [ "${1:-}" = --check ]; then
+    shift
+    [ "$#" -gt 0 ] || usage
+    mode=check
+else
+    mode=setup
+fi
+[ "$#" -gt 0 ] || set -- all
+groups=()
+for g in "$@"; do
+    case "$g" in
+    all) groups+=("${all_groups[@]}") ;;
+    c | install | python | qt | dates) groups+=("$g") ;;
+    *) echo "setup: unknown group '$g' (groups: ${all_groups[*]} all)" >&2; usage ;;
+    esac
+done
+
+if [ "$mode" = check ]; then
+    check "${groups[@]}"
+    exit
+fi
+
+# ---- Debian packages, all groups at once ----------------------------------------------------
+
+missing=()
+for g in "${groups[@]}"; do
+    while read -r p; do
+        [ -n "$p" ] && [[ " ${missing[*]} " != *" $p "* ]] && missing+=("$p")
+    done < <(missing_packages "$g")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+        echo "setup: not installing ${missing[*]} (needs root and apt-get);" \
+            "the tests that need them will be skipped" >&2
+    else
+        echo "setup: installing ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        # A failed install is reported, not fatal: the tests that need the tools skip.
+        if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+            # Debian's python3-venv is for /usr/bin/python3, not another python3 on PATH.
+            if [[ " ${missing[*]} " == *" python3-venv "* ]] && ! has_python_venv; then
+                python=/usr/bin/python3
+            fi
+        else
+            echo "setup: could not install ${missing[*]}; the tests that need them will be skipped" >&2
+        fi
+    fi
+fi
+
+# ---- the Python virtualenv -----------------------------------------------------------------
+
+if [[ " ${groups[*]} " == *" python "* ]] && ! venv_ready; then
+    if ! has_python_venv; then
+        echo "setup: '$python -m venv' cannot work here (python3-venv is missing);" \
+            "the Python tests will be skipped" >&2
+    else
+        echo "setup: creating $venv with boto3 and pytest"
+        rm -rf "$venv"
+        if ! "$python" -m venv "$venv" ||
+            ! "$venv/bin/python" -m pip install -q --disable-pip-version-check boto3 pytest ||
+            ! venv_ready; then
+            echo "setup: could not make $venv; the Python tests will be skipped" >&2
+        fi
+    fi
+fi
+
+for g in "${groups[@]}"; do
+    ready "$g" 2>/dev/null || echo "setup: group $g is not ready; its tests will be skipped" >&2
+done
+exit 0
