@@ -12,8 +12,11 @@ See bindings/python/README.md.
 """
 
 from . import _lib
-from ._enums import Operation, Platform, RecordStatus, Region, Result, RetryMode, ServiceErrorKind
+from ._enums import (
+    LogLevel, Operation, Platform, RecordStatus, Region, Result, RetryMode, ServiceErrorKind,
+)
 from ._lib import live_handles
+from ._observe import LATENCY_BUCKETS_MS, TRACE, ClientMetrics, refresh_log_level
 from .client import Client, Credentials
 from .errors import *  # noqa: F401,F403 - the exception classes
 from .errors import __all__ as _error_names
@@ -51,6 +54,7 @@ __all__ = [
     "MeterUsageResult", "BatchMeterUsageResult", "UsageRecordResult", "ResolveCustomerResult",
     "RegisterUsageResult",
     "Operation", "Platform", "RecordStatus", "Region", "Result", "RetryMode", "ServiceErrorKind",
+    "ClientMetrics", "LATENCY_BUCKETS_MS", "LogLevel", "TRACE", "refresh_log_level",
     "live_handles", "library_version", "library_path", "set_worker_threads",
     *_error_names,
 ]

@@ -177,3 +177,17 @@ class RetryMode(IntEnum):
 
 
 C_ENUMS[RetryMode] = ("mpm_retry_mode", "MPM_RETRY_MODE_")
+
+
+class LogLevel(IntEnum):
+    """The library's log levels (`mpm_log_level`), most severe first; see `mpmeter` logging."""
+
+    OFF = 0
+    ERROR = 1
+    WARN = 2
+    INFO = 3
+    DEBUG = 4
+    TRACE = 5
+
+
+C_ENUMS[LogLevel] = ("mpm_log_level", "MPM_LOG_")

@@ -7,7 +7,7 @@ at once (the library copies it); the returned `Response` owns the response handl
 import os
 import weakref
 
-from . import _lib
+from . import _lib, _observe
 from ._enums import Operation, Platform, Region, Result, RetryMode
 from ._lib import fn, text
 from .errors import InvalidRequestError, from_last_error
@@ -156,6 +156,7 @@ class Client(_Handle):
             if not region:
                 raise InvalidRequestError("give a region or an endpoint (or from_environment=True)",
                                           code="MPM_ERR_NULL_ARGUMENT")
+        _observe.refresh_log_level()
         region_arg = c_string(_region_name(region), "region", optional=True)
         endpoint_arg = c_string(endpoint, "endpoint", optional=True)
         creds_arg = credentials._handle() if credentials is not None else None
@@ -170,6 +171,10 @@ class Client(_Handle):
             _lib.free_handle("config", fn.mpm_config_free, config)
 
     # --- properties -------------------------------------------------------------------------
+
+    def metrics(self) -> "_observe.ClientMetrics":
+        """The client's counters and latency so far, a `ClientMetrics` snapshot."""
+        return _observe.get_metrics(self._handle())
 
     def _buffer(self, getter):
         return _lib.copy_out(getter, self._handle())
