@@ -3,9 +3,9 @@
 #   make demo   build everything, run the C examples against the local emulator
 #   make test   every test group (Rust, C, emulator, ...), then "N passed, N failed"
 #
-# Other targets: all (default: library + C examples), lib, header, examples, test-rust,
-# test-c. Fragments in mk/*.mk add their own targets and append to TEST_TARGETS, and to
-# SETUP_GROUPS what `scripts/setup.sh` must prepare for them.
+# Other targets: all (default: library + C examples), lib, header, examples, emulator,
+# test-rust, test-c, test-credentials-c. Fragments in mk/*.mk add their own targets and append
+# to TEST_TARGETS, and to SETUP_GROUPS what `scripts/setup.sh` must prepare for them.
 
 .DEFAULT_GOAL := all
 
@@ -22,12 +22,16 @@ LIB_A := $(LIB_DIR)/libmpmeter.a
 HEADER := include/mpmeter.h
 EXAMPLES_DIR := examples-c
 EXAMPLES_OUT := build/examples
-EXAMPLES := meter_usage batch_meter_usage resolve_customer register_usage outbox
+# Every example, each built from its file and the shared helpers (example_common.c), with the
+# same strict flags. meter_usage_env and meter_usage_profile take their credentials and
+# settings from the environment and from a profile (test-credentials-c).
+EXAMPLES := meter_usage batch_meter_usage resolve_customer register_usage \
+	meter_usage_env meter_usage_profile outbox
 # One example also linked statically, to prove libmpmeter.a links on its own.
 STATIC_EXAMPLE := meter_usage
 STATIC_LIBS := -lpthread -ldl -lm
 
-TEST_TARGETS := test-rust test-c
+TEST_TARGETS := test-rust test-c test-credentials-c
 # Groups of scripts/setup.sh that `make test` prepares, in one go, before the test groups.
 SETUP_GROUPS := c
 
@@ -37,7 +41,7 @@ SETUP_GROUPS := c
 
 EMULATOR_BIN ?= target/debug/mpm-emulator
 
-.PHONY: all lib header examples demo test test-rust test-c FORCE
+.PHONY: all lib header examples emulator demo test test-rust test-c test-credentials-c FORCE
 
 all: lib examples
 
@@ -71,18 +75,25 @@ $(EXAMPLES_OUT)/%_static: $(EXAMPLES_DIR)/%.c $(EXAMPLE_DEPS) $(LIB_A) | $(EXAMP
 	$(CC) $(C_STRICT) $(CFLAGS) -Iinclude -I$(EXAMPLES_DIR) $< $(EXAMPLES_DIR)/example_common.c \
 		-o $@ $(LIB_A) $(STATIC_LIBS) $(LDFLAGS)
 
+# The emulator every test and the demo start (scripts/lib/emulator.sh and the harnesses).
+emulator:
+	$(CARGO_ENV) $(CARGO) build -p mpm-emulator
+
 demo:
 	scripts/demo.sh
 
 # The integration tests start the emulator binary, so it is built first. Both layers: the
 # pure-Rust core (mpmeter-core) and the C library (mpmeter).
-test-rust:
-	$(CARGO) build -p mpm-emulator
+test-rust: emulator
 	$(CARGO) test -p mpmeter-core -p mpmeter
 
 # The script builds what it needs, so that a build failure is reported as one of its cases.
 test-c:
 	scripts/test-c.sh
+
+# The examples with credentials from environment variables only, and from a profile file.
+test-credentials-c: examples emulator
+	scripts/test-credentials-c.sh
 
 # Runs every group in TEST_TARGETS, even after a failure, then prints which failed and a
 # last line "N passed, N failed" (counting groups). Fails if any group failed.

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *env_first(const char *a, const char *b)
 {
@@ -271,6 +272,37 @@ const char *example_record_status_name(mpm_record_status status)
     default:
         return "MPM_RECORD_STATUS_(newer than this example)";
     }
+}
+
+int example_meter_usage_now(mpm_client *client, const char *product_code, const char *dimension,
+                            int32_t quantity)
+{
+    mpm_meter_usage_request *req = mpm_meter_usage_request_new();
+    mpm_response *resp;
+    int status = EXAMPLE_EXIT_FAILED;
+
+    if (req == NULL) {
+        example_print_last_error("mpm_meter_usage_request_new");
+        return EXAMPLE_EXIT_USAGE;
+    }
+    if (!example_check(mpm_meter_usage_request_set_product_code(req, product_code),
+                       "product code") ||
+        !example_check(mpm_meter_usage_request_set_usage_dimension(req, dimension), "dimension") ||
+        !example_check(mpm_meter_usage_request_set_usage_quantity(req, quantity), "quantity") ||
+        !example_check(mpm_meter_usage_request_set_timestamp(req, (int64_t)time(NULL)),
+                       "timestamp")) {
+        mpm_meter_usage_request_free(req);
+        return EXAMPLE_EXIT_USAGE;
+    }
+    resp = mpm_client_meter_usage(client, req);
+    if (example_finish("MeterUsage", resp)) {
+        printf("  metering_record_id: %s\n",
+               example_or_none(mpm_meter_usage_response_metering_record_id(resp)));
+        status = EXAMPLE_EXIT_OK;
+    }
+    mpm_response_free(resp);
+    mpm_meter_usage_request_free(req);
+    return status;
 }
 
 const char *example_or_none(const char *s)

@@ -89,6 +89,14 @@ const char *example_service_error_name(mpm_service_error error);
 /* The name of an mpm_usage_record_result_status value. */
 const char *example_record_status_name(mpm_record_status status);
 
+/*
+ * Meters `quantity` of `dimension` of `product_code` at the current time with MeterUsage on
+ * `client`, then prints the outcome as example_finish does and, on success,
+ * "  metering_record_id: ID". Returns the exit code (EXAMPLE_EXIT_OK, _FAILED or _USAGE).
+ */
+int example_meter_usage_now(mpm_client *client, const char *product_code, const char *dimension,
+                            int32_t quantity);
+
 /* `s`, or "(none)" for NULL: for printing optional strings. */
 const char *example_or_none(const char *s);
 

@@ -1,18 +1,15 @@
 # mpm-emulator: the local AWS Marketplace Metering Service used by tests.
-# Included by the root Makefile (`include mk/*.mk`).
+# Included by the root Makefile (`include mk/*.mk`), which has the `emulator` target.
 
 EMULATOR_BIN := target/debug/mpm-emulator
 
 TEST_TARGETS += test-emulator test-boto3
 SETUP_GROUPS += python
 
-.PHONY: emulator test-emulator test-boto3
-
-emulator:
-	cargo build -p mpm-emulator
+.PHONY: test-emulator test-boto3
 
 test-emulator:
-	cargo test -p mpm-emulator
+	$(CARGO_ENV) $(CARGO) test -p mpm-emulator
 
 # boto3 as an independent client of the emulator; skipped without the .venv (scripts/setup.sh).
 test-boto3: emulator
