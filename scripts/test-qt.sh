@@ -28,4 +28,34 @@ for major in ${MPM_QT_MAJORS:-5 6}; do
         -DMPM_EMULATOR="$root/target/debug/mpm-emulator"
     cmake --build "$build" -j "$(nproc)"
     ctest --test-dir "$build" --output-on-failure
+    # cmake --install, then a program outside the tree built against the installed package
+    # only (find_package(QtAwsMarketplaceMetering) and find_package(mpmeter-qt)), run
+    # against the emulator with a client made from the environment.
+    prefix="$root/build/qt$major-install"
+    rm -rf "$prefix" "$build-consumer"
+    cmake --install "$build" --prefix "$prefix" >/dev/null
+    for f in lib/libmpmeter-qt.a lib/libmpmeter.so.0 include/mpmeter.h \
+        include/mpmeter-qt/marketplacemetering/marketplacemeteringclient.h \
+        include/mpmeter-qt/core/awslibrarycredentials.h \
+        lib/cmake/QtAwsMarketplaceMetering/QtAwsMarketplaceMeteringConfig.cmake \
+        lib/cmake/mpmeter-qt/mpmeter-qtConfig.cmake; do
+        [ -e "$prefix/$f" ] || { echo "test-qt: cmake --install did not install $f" >&2; exit 1; }
+    done
+    cmake -S bindings/qt/tests/consumer -B "$build-consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+    cmake --build "$build-consumer" -j "$(nproc)" >/dev/null
+    emu_out="$(mktemp)"
+    "$root/target/debug/mpm-emulator" --listen 127.0.0.1:0 >"$emu_out" &
+    emu_pid=$!
+    for _ in $(seq 100); do grep -q '^listening on ' "$emu_out" && break; sleep 0.05; done
+    url="$(sed -n 's/^listening on //p' "$emu_out")"
+    for exe in consumer_qtaws consumer_mpmeter_qt; do
+        if ! env -u AWS_PROFILE AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
+            AWS_ENDPOINT_URL="$url" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
+            AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY "$build-consumer/$exe"; then
+            kill "$emu_pid"; rm -f "$emu_out"
+            echo "test-qt: the out-of-tree consumer $exe failed (Qt $major)" >&2; exit 1
+        fi
+    done
+    kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; rm -f "$emu_out"
+    echo "test-qt: Qt $major: installed package found and used out of tree (consumer_qtaws, consumer_mpmeter_qt)"
 done

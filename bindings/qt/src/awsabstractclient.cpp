@@ -4,6 +4,7 @@
 #include "core/awsabstractrequest.h"
 #include "core/awsabstractresponse.h"
 #include "core/awsanonymouscredentials.h"
+#include "core/awslibrarycredentials.h"
 
 #include "cglue.h"
 
@@ -14,7 +15,11 @@ namespace Core {
 
 namespace {
 
-// C credentials for what `credentials` says right now (they may rotate between calls).
+// C credentials for what `credentials` says right now (they may rotate between calls):
+// the library's own handle for AwsLibraryCredentials, else a new one in `owned`.
+const mpm_credentials * toC(const AwsAbstractCredentials &credentials,
+                            mpmqt::Credentials * owned, QString * why);
+
 mpmqt::Credentials toC(const AwsAbstractCredentials &credentials, QString * why)
 {
     if (qobject_cast<const AwsAnonymousCredentials *>(&credentials))
@@ -27,6 +32,18 @@ mpmqt::Credentials toC(const AwsAbstractCredentials &credentials, QString * why)
     if (!c)
         *why = mpmqt::lastError();
     return c;
+}
+
+const mpm_credentials * toC(const AwsAbstractCredentials &credentials,
+                            mpmqt::Credentials * owned, QString * why)
+{
+    if (auto * library = qobject_cast<const AwsLibraryCredentials *>(&credentials)) {
+        if (!library->isValid())
+            *why = library->errorString();
+        return library->handle();
+    }
+    *owned = toC(credentials, why);
+    return owned->get();
 }
 
 } // namespace
@@ -76,6 +93,14 @@ QUrl AwsAbstractClient::endpoint() const
     return url;
 }
 
+AwsClientConfiguration AwsAbstractClient::configuration() const { return m_configuration; }
+
+void AwsAbstractClient::setConfiguration(const AwsClientConfiguration &configuration)
+{
+    m_configuration = configuration;
+    resetCClient();
+}
+
 void AwsAbstractClient::setCredentials(AwsAbstractCredentials * const credentials)
 {
     m_credentials = credentials;
@@ -90,6 +115,7 @@ void AwsAbstractClient::setEndpoint(const QUrl &endpoint)
 void AwsAbstractClient::setNetworkAccessManager(QNetworkAccessManager * const manager)
 {
     m_manager = manager;
+    resetCClient();   // Its proxy is read when the C client is made.
 }
 
 void AwsAbstractClient::setRegion(const AwsRegion::Region region)
@@ -110,31 +136,37 @@ mpm_client * AwsAbstractClient::cClient(QString * why)
         *why = QStringLiteral("credentials not set");
         return nullptr;
     }
-    const mpmqt::Credentials creds = toC(*m_credentials, why);
+    mpmqt::Credentials owned;
+    const mpm_credentials * const creds = toC(*m_credentials, &owned, why);
     if (!creds)
         return nullptr;
     if (m_client) {
         // Read every time: a credentials object may rotate its keys between calls.
-        return mpmqt::check(mpm_client_set_credentials(m_client, creds.get()), why) ? m_client
-                                                                                    : nullptr;
+        return mpmqt::check(mpm_client_set_credentials(m_client, creds), why) ? m_client
+                                                                              : nullptr;
     }
-    if (m_endpoint.isValid()) {
-        const QByteArray url = m_endpoint.toString(QUrl::FullyEncoded).toUtf8();
-        m_client = mpm_client_new_with_endpoint(url.constData(), creds.get());
-        // The region, if any, is the signing region of an explicit endpoint.
-        if (m_client && m_region != AwsRegion::InvalidRegion
-            && mpm_client_set_region(m_client, uint32_t(m_region)) != MPM_OK) {
-            *why = mpmqt::lastError();
-            resetCClient();
-        }
-    } else if (m_region == AwsRegion::InvalidRegion) {
+    // Without a region and an endpoint, both come from the environment (when the
+    // configuration reads it): AWS_REGION, AWS_ENDPOINT_URL_MARKETPLACE_METERING, ...
+    if (!m_endpoint.isValid() && m_region == AwsRegion::InvalidRegion
+        && !m_configuration.readsEnvironment()) {
         *why = QStringLiteral("neither region nor endpoint set");
         return nullptr;
-    } else {
-        m_client = mpm_client_new(uint32_t(m_region), creds.get());
     }
-    if (!m_client && why->isEmpty())
-        *why = mpmqt::lastError();
+    mpm_config * const config = m_configuration.toConfig(m_manager, why);
+    if (!config)
+        return nullptr;
+    const QByteArray url = m_endpoint.toString(QUrl::FullyEncoded).toUtf8();
+    const QByteArray region = AwsRegion::name(m_region).toUtf8();
+    // The region, if any, is the signing region of an explicit endpoint.
+    m_client = mpm_client_new_with_config(
+        m_region != AwsRegion::InvalidRegion ? region.constData() : nullptr,
+        m_endpoint.isValid() ? url.constData() : nullptr, creds, config);
+    if (!m_client && why->isEmpty()) {
+        *why = mpmqt::lastError();   // Before mpm_config_free, which clears it.
+        if (!m_endpoint.isValid() && m_region == AwsRegion::InvalidRegion)
+            *why = QStringLiteral("neither region nor endpoint set, nor in the environment: ") + *why;
+    }
+    mpm_config_free(config);
     return m_client;
 }
 

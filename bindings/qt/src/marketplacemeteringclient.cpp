@@ -1,6 +1,8 @@
 // MarketplaceMeteringClient: QtAws's constructors and slots over AwsAbstractClient.
 #include "marketplacemetering/marketplacemeteringclient.h"
 
+#include "core/awslibrarycredentials.h"
+
 #include "marketplacemetering/batchmeterusageresponse.h"
 #include "marketplacemetering/meterusageresponse.h"
 #include "marketplacemetering/registerusageresponse.h"
@@ -29,6 +31,15 @@ MarketplaceMeteringClient::MarketplaceMeteringClient(const QUrl &endpoint,
     : MarketplaceMeteringClient(QtAws::Core::AwsRegion::InvalidRegion, credentials, manager, parent)
 {
     setEndpoint(endpoint);
+}
+
+MarketplaceMeteringClient * MarketplaceMeteringClient::fromEnvironment(QObject * const parent)
+{
+    auto * const client = new MarketplaceMeteringClient(QtAws::Core::AwsRegion::InvalidRegion,
+                                                        nullptr, nullptr, parent);
+    client->setCredentials(new QtAws::Core::AwsDefaultCredentials(client));
+    client->setConfiguration(QtAws::Core::AwsClientConfiguration::fromEnvironment());
+    return client;
 }
 
 // Each request creates the response of its own operation, so the casts cannot fail.

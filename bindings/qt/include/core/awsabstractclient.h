@@ -1,10 +1,14 @@
 // QtAws::Core::AwsAbstractClient: region, endpoint and credentials of a service client.
 // Calls go through the C library mpmeter, not through Qt's network stack: a
-// QNetworkAccessManager can be set and read back (for source compatibility) but is
-// never used.
+// QNetworkAccessManager can be set and read back (for source compatibility); of it only
+// its proxy() is used (see AwsClientConfiguration). Timeouts, retries and the proxy are
+// set with setConfiguration(); by default they come from the environment as the AWS SDKs
+// read it (AWS_MAX_ATTEMPTS=1: one attempt), and so do the region and endpoint when the
+// client sets neither.
 #ifndef MPM_QT_AWSABSTRACTCLIENT_H
 #define MPM_QT_AWSABSTRACTCLIENT_H
 
+#include "awsclientconfiguration.h"
 #include "awsregion.h"
 
 #include <QObject>
@@ -40,7 +44,13 @@ public:
     QString serviceFullName() const;
     QString serviceName() const;
 
-    /// Not owned: read each time a call starts, and forgotten if deleted.
+    /// Timeouts, retries, app id, proxy (see AwsClientConfiguration); applies from the
+    /// next call.
+    AwsClientConfiguration configuration() const;
+    void setConfiguration(const AwsClientConfiguration &configuration);
+
+    /// Not owned: read each time a call starts, and forgotten if deleted. An
+    /// AwsDefaultCredentials or AwsPlatformCredentials is resolved by the library.
     void setCredentials(AwsAbstractCredentials * const credentials);
     void setEndpoint(const QUrl &endpoint);
     void setNetworkAccessManager(QNetworkAccessManager * const manager);
@@ -63,6 +73,7 @@ private:
     QUrl m_endpoint;
     QNetworkAccessManager * m_manager;   // Never used: see above.
     AwsRegion::Region m_region;
+    AwsClientConfiguration m_configuration;
     struct mpm_client * m_client;   // Made on first send, dropped when the target changes.
 };
 

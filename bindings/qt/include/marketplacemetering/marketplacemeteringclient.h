@@ -38,6 +38,12 @@ public:
         QNetworkAccessManager * const manager = NULL,
         QObject * const parent = 0);
 
+    /// A client entirely from the environment, as an AWS SDK makes one: region and
+    /// endpoint (AWS_REGION, AWS_ENDPOINT_URL_MARKETPLACE_METERING, AWS_ENDPOINT_URL, the
+    /// profile), settings (AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, ...) and the default credential
+    /// chain (an AwsDefaultCredentials the client owns). The caller owns the client.
+    static MarketplaceMeteringClient * fromEnvironment(QObject * const parent = 0);
+
 public Q_SLOTS:
     // Each returns a new response the caller owns (no parent), or NULL (with a warning)
     // when the call cannot start: see AwsAbstractClient::send.
