@@ -1,5 +1,6 @@
 // AwsAbstractClient: keeps QtAws's settings and a C client made from them on demand.
 #include "core/awsabstractclient.h"
+#include "core/mpmeterlogging.h"
 
 #include "core/awsabstractrequest.h"
 #include "core/awsabstractresponse.h"
@@ -145,6 +146,7 @@ mpm_client * AwsAbstractClient::cClient(QString * why)
         return mpmqt::check(mpm_client_set_credentials(m_client, creds), why) ? m_client
                                                                               : nullptr;
     }
+    refreshMpmeterLogLevel();
     // Without a region and an endpoint, both come from the environment (when the
     // configuration reads it): AWS_REGION, AWS_ENDPOINT_URL_MARKETPLACE_METERING, ...
     if (!m_endpoint.isValid() && m_region == AwsRegion::InvalidRegion

@@ -14,6 +14,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
+#include <QVariantMap>
 
 class QNetworkAccessManager;
 struct mpm_client;
@@ -43,6 +44,11 @@ public:
     virtual AwsAbstractResponse * send(const AwsAbstractRequest &request);
     QString serviceFullName() const;
     QString serviceName() const;
+    /// The library's counters for this client (the fields of mpm_client_metrics by name,
+    /// "latency_buckets" a list): since its C client was made, which happens at the first
+    /// send and again after the region, endpoint or credentials object changes. All zero
+    /// before the first send.
+    QVariantMap metrics() const;
 
     /// Timeouts, retries, app id, proxy (see AwsClientConfiguration); applies from the
     /// next call.
