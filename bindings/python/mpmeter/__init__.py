@@ -36,12 +36,12 @@ __version__ = "0.1.0"
 library_path = _lib.library_path
 
 
-def library_version():
+def library_version() -> str:
     """The version of the loaded libmpmeter ("0.1.0")."""
-    return _lib.text(_lib.fn.mpm_version())
+    return _lib.text(_lib.fn.mpm_version()) or ""
 
 
-def set_worker_threads(threads):
+def set_worker_threads(threads: int) -> None:
     """Sets the library runtime's worker threads (default 2); only before the first call."""
     from .client import _check
 

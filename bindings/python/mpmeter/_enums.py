@@ -5,9 +5,10 @@ value added to or changed in the C API cannot be missed here.
 """
 
 from enum import IntEnum
+from typing import Dict, Tuple, Type
 
 # The C enum each class mirrors and the prefix its members drop.
-C_ENUMS = {}
+C_ENUMS: Dict[Type[IntEnum], Tuple[str, str]] = {}
 
 
 class Result(IntEnum):

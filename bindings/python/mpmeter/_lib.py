@@ -16,6 +16,7 @@ import os
 import pathlib
 import threading
 from collections import Counter
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._enums import Result
 
@@ -23,7 +24,7 @@ _HERE = pathlib.Path(__file__).resolve().parent
 _LIB_NAME = "libmpmeter.so"
 
 
-def _candidates():
+def _candidates() -> List[str]:
     env = os.environ.get("MPMETER_LIBRARY")
     if env:
         # An explicit choice is final: failing loudly beats silently loading another build.
@@ -42,7 +43,7 @@ def _candidates():
     return paths
 
 
-def _load():
+def _load() -> Tuple[ctypes.CDLL, str]:
     errors = []
     for path in _candidates():
         try:
@@ -71,7 +72,7 @@ RESPONSE_CALLBACK = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
 
 # name: (restype, argtypes). Handles are c_void_p; strings in are bytes (c_char_p);
 # strings out are c_char_p (None for NULL), borrowed from the handle and copied at once.
-_PROTOTYPES = {
+_PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     # errors and version
     "mpm_last_error_code": (c_uint32, []),
     "mpm_last_error_message": (c_char_p, []),
@@ -216,6 +217,9 @@ _PROTOTYPES = {
 class _Functions:
     """The declared C functions as attributes: `fn.mpm_version()`."""
 
+    def __getattr__(self, name: str) -> Any:  # the attributes are set below, from _PROTOTYPES
+        raise AttributeError(name)
+
 
 fn = _Functions()
 for _name, (_restype, _argtypes) in _PROTOTYPES.items():
@@ -227,12 +231,12 @@ for _name, (_restype, _argtypes) in _PROTOTYPES.items():
 PROTOTYPE_NAMES = frozenset(_PROTOTYPES)
 
 
-def text(value):
+def text(value: Optional[bytes]) -> Optional[str]:
     """A C string out (bytes or None) as str or None."""
     return None if value is None else value.decode("utf-8")
 
 
-def copy_out(getter, ptr):
+def copy_out(getter: Callable[..., int], ptr: Any) -> str:
     """A string from an snprintf-style getter (`size_t f(handle, char *buf, size_t len)`)."""
     size = getter(ptr, None, 0)
     buf = ctypes.create_string_buffer(size + 1)
@@ -240,29 +244,29 @@ def copy_out(getter, ptr):
     return buf.value.decode("utf-8")
 
 
-def last_error():
+def last_error() -> Tuple[Result, str]:
     """(code, message) of this thread's last error."""
     return Result(fn.mpm_last_error_code()), text(fn.mpm_last_error_message()) or ""
 
 
 # Live handles per kind ("client", "response", ...), for leak checks.
-_live = Counter()
+_live: "Counter[str]" = Counter()
 _live_lock = threading.Lock()
 
 
-def new_handle(kind, ptr):
+def new_handle(kind: str, ptr: Any) -> Any:
     with _live_lock:
         _live[kind] += 1
     return ptr
 
 
-def free_handle(kind, free, ptr):
+def free_handle(kind: str, free: Callable[[Any], None], ptr: Any) -> None:
     free(ptr)
     with _live_lock:
         _live[kind] -= 1
 
 
-def live_handles():
+def live_handles() -> Dict[str, int]:
     """The number of handles of each kind this package made and has not freed yet."""
     with _live_lock:
         return {k: v for k, v in _live.items() if v}

@@ -28,7 +28,7 @@ TRACE = 5
 _OFF, _ERROR, _WARN, _INFO, _DEBUG, _TRACE = (
     LogLevel.OFF, LogLevel.ERROR, LogLevel.WARN, LogLevel.INFO, LogLevel.DEBUG, LogLevel.TRACE)
 # The library's level -> the logging level.
-_TO_LOGGING = {_ERROR: logging.ERROR, _WARN: logging.WARNING, _INFO: logging.INFO,
+_TO_LOGGING: "dict[int, int]" = {_ERROR: logging.ERROR, _WARN: logging.WARNING, _INFO: logging.INFO,
                _DEBUG: logging.DEBUG, _TRACE: TRACE}
 
 # void (*)(uint32_t level, const char *target, const char *message, void *userdata)

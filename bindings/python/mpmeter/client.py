@@ -4,8 +4,11 @@ Each operation builds its C request from Python values, starts the call and free
 at once (the library copies it); the returned `Response` owns the response handle.
 """
 
+import datetime as _dt
+import decimal
 import os
 import weakref
+from typing import Any, Callable, Iterable, Optional, Type, TypeVar, Union
 
 from . import _lib, _observe
 from ._enums import Operation, Platform, Region, Result, RetryMode
@@ -13,6 +16,10 @@ from ._lib import fn, text
 from .errors import InvalidRequestError, from_last_error
 from .model import (
     MAX_BATCH_RECORDS,
+    BatchMeterUsageResult,
+    MeterUsageResult,
+    RegisterUsageResult,
+    ResolveCustomerResult,
     UsageAllocation,
     UsageRecord,
     c_string,
@@ -21,13 +28,17 @@ from .model import (
 )
 from .response import Response
 
+_H = TypeVar("_H", bound="_Handle")
+_C = TypeVar("_C", bound="Credentials")
+Quantity = Union[int, decimal.Decimal]
 
-def _check(code, what):
+
+def _check(code: int, what: str) -> None:
     if code != Result.OK:
         raise from_last_error(*_lib.last_error(), what=what)
 
 
-def _made(kind, ptr, what):
+def _made(kind: str, ptr: Any, what: str) -> Any:
     if not ptr:
         raise from_last_error(*_lib.last_error(), what=what)
     return _lib.new_handle(kind, ptr)
@@ -36,25 +47,26 @@ def _made(kind, ptr, what):
 class _Handle:
     """An owned C handle of one kind, freed by close(), `with`, or garbage collection."""
 
-    _kind = None
-    _free_fn = None
+    _kind: str = ""
+    _free_fn: Any = None
+    _ptr: Any
 
-    def _own(self, ptr):
+    def _own(self, ptr: Any) -> None:
         self._ptr = ptr
         self._finalizer = weakref.finalize(self, _lib.free_handle, self._kind, type(self)._free_fn, ptr)
 
-    def close(self):
+    def close(self) -> None:
         """Frees the handle. Idempotent."""
         self._finalizer()
         self._ptr = None
 
-    def __enter__(self):
+    def __enter__(self: _H) -> _H:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _handle(self):
+    def _handle(self) -> Any:
         if self._ptr is None:
             raise ValueError(f"the {self._kind} is closed")
         return self._ptr
@@ -67,11 +79,12 @@ class Credentials(_Handle):
     _kind = "credentials"
     _free_fn = fn.mpm_credentials_free
 
-    def __init__(self, _ptr):
+    def __init__(self, _ptr: Any) -> None:
         self._own(_ptr)
 
     @classmethod
-    def basic(cls, access_key_id, secret_access_key, session_token=None):
+    def basic(cls: Type[_C], access_key_id: str, secret_access_key: str,
+              session_token: Optional[str] = None) -> _C:
         """Static keys (and a session token for temporary credentials)."""
         ptr = fn.mpm_credentials_new_basic(
             c_string(access_key_id, "access_key_id"),
@@ -81,37 +94,37 @@ class Credentials(_Handle):
         return cls(_made(cls._kind, ptr, "Credentials.basic"))
 
     @classmethod
-    def anonymous(cls):
+    def anonymous(cls: Type[_C]) -> _C:
         """No credentials: requests are sent unsigned."""
         return cls(_made(cls._kind, fn.mpm_credentials_new_anonymous(), "Credentials.anonymous"))
 
     @classmethod
-    def default_chain(cls):
+    def default_chain(cls: Type[_C]) -> _C:
         """The AWS SDKs' default provider chain (what a client uses without credentials):
         environment, shared files, web identity, container, IMDS; resolved at the first call."""
         return cls(_made(cls._kind, fn.mpm_credentials_new_default_chain(), "Credentials.default_chain"))
 
     @classmethod
-    def profile(cls, name=None):
+    def profile(cls: Type[_C], name: Optional[str] = None) -> _C:
         """A profile of the shared config/credentials files (None: AWS_PROFILE, else default)."""
         ptr = fn.mpm_credentials_new_profile(c_string(name, "name", optional=True))
         return cls(_made(cls._kind, ptr, "Credentials.profile"))
 
     @classmethod
-    def for_platform(cls, platform):
+    def for_platform(cls: Type[_C], platform: Union[Platform, int]) -> _C:
         """Strict platform mode: only the source AWS supports for metering on `platform`
         (a Platform: EC2 instance role, ECS task role, EKS IRSA web identity)."""
         ptr = fn.mpm_credentials_new_for_platform(int(Platform(platform)))
         return cls(_made(cls._kind, ptr, "Credentials.for_platform"))
 
     @property
-    def provider_name(self):
+    def provider_name(self) -> str:
         """The provider that supplied the credentials in use ("environment", "static", ...),
         "" before the first resolution. Never a key."""
         return _lib.copy_out(fn.mpm_credentials_provider_name, self._handle())
 
     @classmethod
-    def from_env(cls):
+    def from_env(cls: Type[_C]) -> _C:
         """Static keys from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, read
         now (CredentialsError if unset)."""
         from .errors import CredentialsError
@@ -124,7 +137,7 @@ class Credentials(_Handle):
             )
         return cls.basic(akid, secret, os.environ.get("AWS_SESSION_TOKEN") or None)
 
-    def __repr__(self):  # never shows a secret
+    def __repr__(self) -> str:  # never shows a secret
         return f"<mpmeter.Credentials {'closed' if self._ptr is None else 'open'}>"
 
 
@@ -148,9 +161,12 @@ class Client(_Handle):
     _kind = "client"
     _free_fn = fn.mpm_client_free
 
-    def __init__(self, region=None, endpoint=None, credentials=None, *, max_attempts=None,
-                 connect_timeout=None, attempt_timeout=None, operation_timeout=None,
-                 retry_mode=None, app_id=None, from_environment=True):
+    def __init__(self, region: Union[str, Region, None] = None, endpoint: Optional[str] = None,
+                 credentials: Optional[Credentials] = None, *, max_attempts: Optional[int] = None,
+                 connect_timeout: Optional[float] = None, attempt_timeout: Optional[float] = None,
+                 operation_timeout: Optional[float] = None,
+                 retry_mode: Union[RetryMode, int, None] = None, app_id: Optional[str] = None,
+                 from_environment: bool = True) -> None:
         if region is None and endpoint is None and not from_environment:
             region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
             if not region:
@@ -176,48 +192,50 @@ class Client(_Handle):
         """The client's counters and latency so far, a `ClientMetrics` snapshot."""
         return _observe.get_metrics(self._handle())
 
-    def _buffer(self, getter):
+    def _buffer(self, getter: Callable[..., int]) -> str:
         return _lib.copy_out(getter, self._handle())
 
     @property
-    def endpoint(self):
+    def endpoint(self) -> str:
         """The URL calls go to (the explicit endpoint, or the region's)."""
         return self._buffer(fn.mpm_client_endpoint)
 
     @property
-    def region(self):
+    def region(self) -> str:
         """The signing region's name."""
         return self._buffer(fn.mpm_client_region_name)
 
     @property
-    def credentials_source(self):
+    def credentials_source(self) -> str:
         """Where credentials come from ("static", "default-chain/environment", ...); no key."""
         return self._buffer(fn.mpm_client_credentials_source)
 
     @property
-    def api_version(self):
+    def api_version(self) -> Optional[str]:
         return text(fn.mpm_client_api_version(self._handle()))
 
     @property
-    def service_name(self):
+    def service_name(self) -> Optional[str]:
         return text(fn.mpm_client_service_name(self._handle()))
 
     @property
-    def service_full_name(self):
+    def service_full_name(self) -> Optional[str]:
         return text(fn.mpm_client_service_full_name(self._handle()))
 
     @property
-    def endpoint_prefix(self):
+    def endpoint_prefix(self) -> Optional[str]:
         return text(fn.mpm_client_endpoint_prefix(self._handle()))
 
-    def set_credentials(self, credentials):
+    def set_credentials(self, credentials: Credentials) -> None:
         """Signs calls started from now on with `credentials`."""
         _check(fn.mpm_client_set_credentials(self._handle(), credentials._handle()), "credentials")
 
     # --- operations -------------------------------------------------------------------------
 
-    def meter_usage(self, *, product_code, timestamp, usage_dimension, usage_quantity=None,
-                    usage_allocations=(), dry_run=False, client_token=None):
+    def meter_usage(self, *, product_code: str, timestamp: _dt.datetime, usage_dimension: str,
+                    usage_quantity: Optional[Quantity] = None,
+                    usage_allocations: Iterable[UsageAllocation] = (), dry_run: bool = False,
+                    client_token: Optional[str] = None) -> "Response[MeterUsageResult]":
         """Starts a MeterUsage call (one hour of one dimension) and returns its Response."""
         with _Request("meter_usage") as req:
             set_ = _Setter(req.ptr, "mpm_meter_usage_request_")
@@ -236,7 +254,8 @@ class Client(_Handle):
                                 f"usage_allocations[{i}]")
             return self._start(fn.mpm_client_meter_usage, req.ptr, Operation.METER_USAGE)
 
-    def batch_meter_usage(self, records, product_code=None):
+    def batch_meter_usage(self, records: Iterable[UsageRecord], product_code: Optional[str] = None
+                          ) -> "Response[BatchMeterUsageResult]":
         """Starts a BatchMeterUsage call (1 to 25 UsageRecords) and returns its Response."""
         records = list(records)
         if len(records) > MAX_BATCH_RECORDS:
@@ -252,14 +271,15 @@ class Client(_Handle):
                 _add_record(req.ptr, record, f"records[{i}]")
             return self._start(fn.mpm_client_batch_meter_usage, req.ptr, Operation.BATCH_METER_USAGE)
 
-    def resolve_customer(self, registration_token):
+    def resolve_customer(self, registration_token: str) -> "Response[ResolveCustomerResult]":
         """Starts a ResolveCustomer call and returns its Response."""
         with _Request("resolve_customer") as req:
             _check(fn.mpm_resolve_customer_request_set_registration_token(
                 req.ptr, c_string(registration_token, "registration_token")), "registration_token")
             return self._start(fn.mpm_client_resolve_customer, req.ptr, Operation.RESOLVE_CUSTOMER)
 
-    def register_usage(self, product_code, public_key_version, nonce=None):
+    def register_usage(self, product_code: str, public_key_version: int,
+                       nonce: Optional[str] = None) -> "Response[RegisterUsageResult]":
         """Starts a RegisterUsage call and returns its Response."""
         if isinstance(public_key_version, bool) or not isinstance(public_key_version, int):
             raise TypeError("public_key_version must be an int")
@@ -275,17 +295,17 @@ class Client(_Handle):
                 _check(fn.mpm_register_usage_request_set_nonce(req.ptr, c_string(nonce, "nonce")), "nonce")
             return self._start(fn.mpm_client_register_usage, req.ptr, Operation.REGISTER_USAGE)
 
-    def _start(self, start, request, operation):
+    def _start(self, start: Callable[..., Any], request: Any, operation: Operation) -> "Response[Any]":
         ptr = start(self._handle(), request)
         return Response(_made("response", ptr, operation.name.lower()), operation)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self._ptr is None:
             return "<mpmeter.Client closed>"
         return f"<mpmeter.Client {self.region} {self.endpoint}>"
 
 
-def _ms(seconds, what):
+def _ms(seconds: float, what: str) -> int:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         raise TypeError(f"{what} must be a number of seconds")
     ms = int(round(seconds * 1000))
@@ -294,8 +314,9 @@ def _ms(seconds, what):
     return ms
 
 
-def _configure(config, max_attempts, connect_timeout, attempt_timeout, operation_timeout,
-               retry_mode, app_id):
+def _configure(config: Any, max_attempts: Optional[int], connect_timeout: Optional[float],
+               attempt_timeout: Optional[float], operation_timeout: Optional[float],
+               retry_mode: Union[RetryMode, int, None], app_id: Optional[str]) -> None:
     if max_attempts is not None:
         if isinstance(max_attempts, bool) or not isinstance(max_attempts, int):
             raise TypeError("max_attempts must be an int")
@@ -314,7 +335,7 @@ def _configure(config, max_attempts, connect_timeout, attempt_timeout, operation
         _check(fn.mpm_config_set_app_id(config, c_string(app_id, "app_id")), "app_id")
 
 
-def _region_name(region):
+def _region_name(region: Union[str, Region, None]) -> Optional[str]:
     if region is None:
         return None
     if isinstance(region, Region):
@@ -327,33 +348,33 @@ def _region_name(region):
 class _Request:
     """A request handle of one operation, freed when the `with` block ends."""
 
-    def __init__(self, operation):
+    def __init__(self, operation: str) -> None:
         self.kind = operation + "_request"
         self._free = getattr(fn, f"mpm_{operation}_request_free")
         self.ptr = _made(self.kind, getattr(fn, f"mpm_{operation}_request_new")(), self.kind)
 
-    def __enter__(self):
+    def __enter__(self) -> "_Request":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _lib.free_handle(self.kind, self._free, self.ptr)
 
 
 class _Setter:
     """Calls `<prefix><name>` setters on one C object with checked Python values."""
 
-    def __init__(self, ptr, prefix):
+    def __init__(self, ptr: Any, prefix: str) -> None:
         self.ptr, self.prefix = ptr, prefix
 
-    def code(self, code, what):
+    def code(self, code: int, what: str) -> None:
         _check(code, what)
 
-    def string(self, name, value, what, optional=False):
+    def string(self, name: str, value: Optional[str], what: str, optional: bool = False) -> None:
         encoded = c_string(value, what, optional=optional)
         if encoded is not None:
             _check(getattr(fn, self.prefix + name)(self.ptr, encoded), what)
 
-    def quantity(self, name, value, what):
+    def quantity(self, name: str, value: Quantity, what: str) -> None:
         form, arg = quantity_arg(value, what)
         if form == "int":
             _check(getattr(fn, self.prefix + name)(self.ptr, arg), what)
@@ -361,7 +382,8 @@ class _Setter:
             _check(getattr(fn, self.prefix + name + "_as_decimal")(self.ptr, arg.encode()), what)
 
 
-def _add_allocation(add, owner, allocation, what):
+def _add_allocation(add: Callable[[Any, Any], int], owner: Any, allocation: UsageAllocation,
+                    what: str) -> None:
     if not isinstance(allocation, UsageAllocation):
         raise TypeError(f"{what} must be a UsageAllocation, not {type(allocation).__name__}")
     ptr = _made("usage_allocation", fn.mpm_usage_allocation_new(), what)
@@ -377,7 +399,7 @@ def _add_allocation(add, owner, allocation, what):
         _lib.free_handle("usage_allocation", fn.mpm_usage_allocation_free, ptr)
 
 
-def _add_record(request, record, what):
+def _add_record(request: Any, record: UsageRecord, what: str) -> None:
     if not isinstance(record, UsageRecord):
         raise TypeError(f"{what} must be a UsageRecord, not {type(record).__name__}")
     ptr = _made("usage_record", fn.mpm_usage_record_new(), what)

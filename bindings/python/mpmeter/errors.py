@@ -18,6 +18,8 @@
 
 import builtins
 
+from typing import Any, Dict, Optional, Type
+
 from . import _lib
 from ._enums import Result, ServiceErrorKind
 
@@ -26,8 +28,10 @@ class MeteringError(Exception):
     """A failed call. `code` is the AWS error code for service errors ("ThrottlingException"),
     else the name of the C result ("MPM_ERR_TRANSPORT"); `result` is the `Result` value."""
 
-    def __init__(self, message, *, code=None, result=None, request_id=None, http_status=None,
-                 attempts=None, service_error=ServiceErrorKind.NONE):
+    def __init__(self, message: str, *, code: Optional[str] = None, result: Optional[Result] = None,
+                 request_id: Optional[str] = None, http_status: Optional[int] = None,
+                 attempts: Optional[int] = None,
+                 service_error: ServiceErrorKind = ServiceErrorKind.NONE) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
@@ -37,7 +41,7 @@ class MeteringError(Exception):
         self.attempts = attempts
         self.service_error = service_error
 
-    def __str__(self):
+    def __str__(self) -> str:
         parts = [f"{self.code}: {self.message}" if self.code else str(self.message)]
         if self.http_status:
             parts.append(f"HTTP {self.http_status}")
@@ -96,9 +100,10 @@ _SERVICE_CODES = {
     if kind not in (ServiceErrorKind.NONE, ServiceErrorKind.UNKNOWN)
 }
 
-SERVICE_ERROR_CLASSES = {ServiceErrorKind.UNKNOWN: UnknownServiceError}
+SERVICE_ERROR_CLASSES: Dict[ServiceErrorKind, Type[ServiceError]] = {
+    ServiceErrorKind.UNKNOWN: UnknownServiceError}
 for _kind, _name in _SERVICE_CODES.items():
-    _cls = type(_name, (ServiceError,), {
+    _cls: Type[ServiceError] = type(_name, (ServiceError,), {
         "__doc__": f"The service answered {_name}.",
         "__module__": __name__,
     })
@@ -107,7 +112,7 @@ for _kind, _name in _SERVICE_CODES.items():
 
 SERVICE_ERROR_NAMES = tuple(_SERVICE_CODES.values())
 
-RESULT_CLASSES = {
+RESULT_CLASSES: Dict[Result, Type[MeteringError]] = {
     Result.ERR_SERVICE: ServiceError,
     Result.ERR_TRANSPORT: TransportError,
     Result.ERR_TIMEOUT: TimeoutError,
@@ -124,7 +129,7 @@ _INPUT_RESULTS = {
 }
 
 
-def from_last_error(code, message, what=None):
+def from_last_error(code: Any, message: str, what: Optional[str] = None) -> MeteringError:
     """The exception for a failed C call, from its last error."""
     text = f"{what}: {message}" if what else message
     cls = InvalidRequestError if code in _INPUT_RESULTS else RESULT_CLASSES.get(code, MeteringError)

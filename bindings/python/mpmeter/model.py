@@ -9,7 +9,7 @@ local time or as UTC would each be wrong for somebody. Results carry datetimes i
 import datetime as _dt
 import decimal
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._enums import RecordStatus
 from .errors import InvalidRequestError
@@ -85,7 +85,7 @@ class RegisterUsageResult:
 # --- conversions (used by the client) ---------------------------------------------------------
 
 
-def c_string(value, what, *, optional=False):
+def c_string(value: Optional[str], what: str, *, optional: bool = False) -> Optional[bytes]:
     """`value` as NUL-terminated UTF-8 bytes for C (None stays None when optional)."""
     if value is None:
         if optional:
@@ -101,7 +101,7 @@ def c_string(value, what, *, optional=False):
         raise InvalidRequestError(f"{what} is not valid Unicode: {exc}", code="MPM_ERR_INVALID_UTF8") from None
 
 
-def unix_seconds(value, what):
+def unix_seconds(value: _dt.datetime, what: str) -> int:
     """An aware datetime as whole Unix seconds (fractions dropped: metering is by the hour)."""
     if not isinstance(value, _dt.datetime):
         raise TypeError(f"{what} must be a datetime, not {type(value).__name__}")
@@ -114,11 +114,11 @@ def unix_seconds(value, what):
     return delta.days * 86400 + delta.seconds
 
 
-def from_unix_seconds(seconds):
+def from_unix_seconds(seconds: int) -> _dt.datetime:
     return _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc) + _dt.timedelta(seconds=seconds)
 
 
-def quantity_arg(value, what):
+def quantity_arg(value: Union[int, decimal.Decimal], what: str) -> Tuple[str, Any]:
     """('int', n) or ('decimal', "digits") for a quantity, checked but never rounded."""
     if isinstance(value, bool) or not isinstance(value, (int, decimal.Decimal)):
         raise TypeError(f"{what} must be an int or a decimal.Decimal, not {type(value).__name__}")
@@ -130,7 +130,7 @@ def quantity_arg(value, what):
     return "decimal", decimal_text(value, what)
 
 
-def decimal_text(value, what):
+def decimal_text(value: decimal.Decimal, what: str) -> str:
     """The exact decimal text of `value`, at most 6 fractional digits, never in E notation."""
     if not value.is_finite():
         raise InvalidRequestError(f"{what} {value} is not a finite number", code="MPM_ERR_INVALID_ARGUMENT")
@@ -138,7 +138,7 @@ def decimal_text(value, what):
         raise InvalidRequestError(f"{what} {value} is negative", code="MPM_ERR_INVALID_ARGUMENT")
     value = abs(value)  # -0 -> 0
     exponent = value.as_tuple().exponent
-    if exponent < -MAX_FRACTION_DIGITS:
+    if isinstance(exponent, int) and exponent < -MAX_FRACTION_DIGITS:
         # Trailing zeros past the 6th digit may go; anything else would be rounding.
         ctx = decimal.Context(prec=max(len(value.as_tuple().digits), 1) + 1, traps=[decimal.Inexact])
         try:
@@ -152,5 +152,5 @@ def decimal_text(value, what):
     return format(value, "f")
 
 
-def decimal_from_text(text):
+def decimal_from_text(text: Optional[str]) -> Optional[decimal.Decimal]:
     return None if text is None else decimal.Decimal(text)

@@ -15,6 +15,7 @@ import asyncio
 import threading
 import time
 import weakref
+from typing import Any, Callable, Dict, Generator, Generic, List, Optional, Tuple, Type, TypeVar, cast
 
 from . import _lib
 from ._enums import Operation, RecordStatus, Result, ServiceErrorKind
@@ -38,6 +39,8 @@ from .model import (
     from_unix_seconds,
 )
 
+T = TypeVar("T")
+
 # A blocking wait with no limit still wakes this often, so Ctrl-C gets through.
 _WAIT_SLICE_MS = 200
 
@@ -46,19 +49,19 @@ class _Waiters:
     """Event loops waiting for one response. Shared with the C callback, which must not
     reference the Response itself (that would keep it alive forever)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.lock = threading.Lock()
         self.fired = False
-        self.pending = []  # (loop, asyncio.Future)
+        self.pending: List[Tuple[asyncio.AbstractEventLoop, "asyncio.Future[None]"]] = []
 
-    def add(self, loop, future):
+    def add(self, loop: asyncio.AbstractEventLoop, future: "asyncio.Future[None]") -> bool:
         with self.lock:
             if not self.fired:
                 self.pending.append((loop, future))
                 return True
         return False
 
-    def fire(self, _response, _userdata):
+    def fire(self, _response: Any, _userdata: Any) -> None:
         # On a library thread: never raise out of a ctypes callback.
         with self.lock:
             self.fired = True
@@ -70,93 +73,94 @@ class _Waiters:
                 pass
 
 
-def _wake(future):
+def _wake(future: "asyncio.Future[None]") -> None:
     if not future.done():
         future.set_result(None)
 
 
-def _free(ptr, _callback):
+def _free(ptr: Any, _callback: Any) -> None:
     # _callback rides along only to stay alive until the handle is gone.
     _lib.free_handle("response", fn.mpm_response_free, ptr)
 
 
-class Response:
-    """The pending or finished outcome of one call. Made by the `Client` methods."""
+class Response(Generic[T]):
+    """The pending or finished outcome of one call. Made by the `Client` methods:
+    `Response[MeterUsageResult]` from `meter_usage`, and so on."""
 
-    def __init__(self, ptr, operation):
+    def __init__(self, ptr: Any, operation: Operation) -> None:
         self._ptr = ptr
         self.operation = operation
         self._waiters = _Waiters()
         self._callback = _lib.RESPONSE_CALLBACK(self._waiters.fire)
         self._registered = False
         self._register_lock = threading.Lock()
-        self._outcome = None  # ("ok", value) or ("error", exception), read once
-        self._info = {}
+        self._outcome: Optional[Tuple[str, Any]] = None  # ("ok", value) or ("error", exception)
+        self._info: Dict[str, Any] = {}
         self._finalizer = weakref.finalize(self, _free, ptr, self._callback)
 
     # --- lifetime ---------------------------------------------------------------------------
 
-    def close(self):
+    def close(self) -> None:
         """Frees the handle (cancelling the call if it still runs). Idempotent. A result read
         before stays readable."""
         self._finalizer()
         self._ptr = None
 
-    def __enter__(self):
+    def __enter__(self) -> "Response[T]":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _handle(self):
+    def _handle(self) -> Any:
         if self._ptr is None:
             raise ValueError("the response is closed")
         return self._ptr
 
     # --- state ------------------------------------------------------------------------------
 
-    def done(self):
+    def done(self) -> bool:
         """True once the call has ended (or the response was read and closed)."""
         return self._outcome is not None or bool(fn.mpm_response_is_finished(self._handle()))
 
-    def cancel(self):
+    def cancel(self) -> None:
         """Asks the call to stop; it then ends with CancelledError. No-op once finished."""
         if self._ptr is not None:
             fn.mpm_response_cancel(self._ptr)
 
     @property
-    def request_id(self):
+    def request_id(self) -> Optional[str]:
         self._read()
         return self._info.get("request_id")
 
     @property
-    def http_status(self):
+    def http_status(self) -> Optional[int]:
         self._read()
         return self._info.get("http_status")
 
     @property
-    def attempts(self):
+    def attempts(self) -> Optional[int]:
         self._read()
         return self._info.get("attempts")
 
     # --- waiting ----------------------------------------------------------------------------
 
-    def result(self, timeout=None):
+    def result(self, timeout: Optional[float] = None) -> T:
         """Waits for the call and returns its result, or raises its MeteringError.
         `timeout` in seconds (None: no limit); WaitTimeout if it runs out (the call goes on)."""
         self.wait(timeout)
         kind, value = self._read()
         if kind == "error":
             raise value
-        return value
+        return cast(T, value)
 
-    def exception(self, timeout=None):
+    def exception(self, timeout: Optional[float] = None) -> Optional[MeteringError]:
         """Waits for the call and returns its MeteringError, or None if it succeeded."""
         self.wait(timeout)
         kind, value = self._read()
         return value if kind == "error" else None
 
-    def wait(self, timeout=None):
+    def wait(self, timeout: Optional[float] = None) -> None:
         """Blocks until the call ends; WaitTimeout after `timeout` seconds."""
         if self._outcome is not None:
             return
@@ -174,7 +178,7 @@ class Response:
             if deadline is not None and time.monotonic() >= deadline:
                 raise WaitTimeout(f"the {self.operation.name} call did not finish in {timeout} s")
 
-    async def result_async(self):
+    async def result_async(self) -> T:
         """Waits without blocking the event loop, then returns the result or raises."""
         if not self.done():
             loop = asyncio.get_running_loop()
@@ -188,10 +192,10 @@ class Response:
                     raise
         return self.result(0)
 
-    def __await__(self):
+    def __await__(self) -> Generator[Any, None, T]:
         return self.result_async().__await__()
 
-    def _register(self):
+    def _register(self) -> None:
         with self._register_lock:
             if self._registered:
                 return
@@ -203,7 +207,7 @@ class Response:
 
     # --- reading the outcome ----------------------------------------------------------------
 
-    def _read(self):
+    def _read(self) -> Tuple[str, Any]:
         """The outcome as Python values, read from the finished handle once."""
         if self._outcome is not None:
             return self._outcome
@@ -222,9 +226,10 @@ class Response:
             self._outcome = ("error", self._error(ptr, code))
         return self._outcome
 
-    def _error(self, ptr, code):
+    def _error(self, ptr: Any, code: Result) -> MeteringError:
         message = text(fn.mpm_response_error_message(ptr)) or ""
         kind = ServiceErrorKind.NONE
+        cls: Type[MeteringError]
         if code == Result.ERR_SERVICE:
             kind = ServiceErrorKind(fn.mpm_response_service_error(ptr))
             cls = SERVICE_ERROR_CLASSES.get(kind, SERVICE_ERROR_CLASSES[ServiceErrorKind.UNKNOWN])
@@ -234,7 +239,7 @@ class Response:
             error_code = "MPM_" + code.name
         return cls(message, code=error_code, result=code, service_error=kind, **self._info)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "closed" if self._ptr is None else ("finished" if self.done() else "running")
         return f"<mpmeter.Response {self.operation.name} {state}>"
 
@@ -242,44 +247,45 @@ class Response:
 # --- typed readers ----------------------------------------------------------------------------
 
 
-def _read_meter_usage(ptr):
+def _read_meter_usage(ptr: Any) -> MeterUsageResult:
     return MeterUsageResult(text(fn.mpm_meter_usage_response_metering_record_id(ptr)))
 
 
-def _count(getter, ptr):
+def _count(getter: Callable[..., int], ptr: Any) -> int:
     out = _lib.c_size_t()
     if getter(ptr, out) != Result.OK:
         raise from_last_error(*_lib.last_error())
     return out.value
 
 
-def read_allocation(ptr):
-    quantity = decimal_from_text(text(fn.mpm_usage_allocation_allocated_usage_quantity_as_decimal(ptr)))
+def read_allocation(ptr: Any) -> UsageAllocation:
+    quantity: Any = decimal_from_text(text(fn.mpm_usage_allocation_allocated_usage_quantity_as_decimal(ptr)))
     if quantity is None:
         out = _lib.c_int32()
         if fn.mpm_usage_allocation_allocated_usage_quantity(ptr, out) == Result.OK:
             quantity = out.value
     tags = {
-        text(fn.mpm_usage_allocation_tag_key_at(ptr, i)): text(fn.mpm_usage_allocation_tag_value_at(ptr, i))
+        cast(str, text(fn.mpm_usage_allocation_tag_key_at(ptr, i))):
+            cast(str, text(fn.mpm_usage_allocation_tag_value_at(ptr, i)))
         for i in range(fn.mpm_usage_allocation_tag_count(ptr))
     }
     return UsageAllocation(quantity, tags)
 
 
-def read_usage_record(ptr):
+def read_usage_record(ptr: Any) -> Optional[UsageRecord]:
     """A borrowed `const mpm_usage_record *` as a UsageRecord (re-sendable as is)."""
     if not ptr:
         return None
     ts = _lib.c_int64()
     timestamp = from_unix_seconds(ts.value) if fn.mpm_usage_record_timestamp(ptr, ts) == Result.OK else None
-    quantity = decimal_from_text(text(fn.mpm_usage_record_quantity_as_decimal(ptr)))
+    quantity: Any = decimal_from_text(text(fn.mpm_usage_record_quantity_as_decimal(ptr)))
     if quantity is None:
         q = _lib.c_int32()
         if fn.mpm_usage_record_quantity(ptr, q) == Result.OK:
             quantity = q.value
     return UsageRecord(
-        timestamp=timestamp,
-        dimension=text(fn.mpm_usage_record_dimension(ptr)),
+        timestamp=cast(Any, timestamp),
+        dimension=cast(str, text(fn.mpm_usage_record_dimension(ptr))),
         quantity=quantity,
         customer_identifier=text(fn.mpm_usage_record_customer_identifier(ptr)),
         customer_aws_account_id=text(fn.mpm_usage_record_customer_aws_account_id(ptr)),
@@ -291,14 +297,14 @@ def read_usage_record(ptr):
     )
 
 
-def _record_status(value):
+def _record_status(value: int) -> RecordStatus:
     try:
         return RecordStatus(value)
     except ValueError:  # a newer library than this package
         return RecordStatus.UNKNOWN
 
 
-def _read_batch(ptr):
+def _read_batch(ptr: Any) -> BatchMeterUsageResult:
     results = []
     for i in range(_count(fn.mpm_batch_meter_usage_response_result_count, ptr)):
         entry = fn.mpm_batch_meter_usage_response_result_at(ptr, i)
@@ -312,10 +318,10 @@ def _read_batch(ptr):
         read_usage_record(fn.mpm_batch_meter_usage_response_unprocessed_at(ptr, i))
         for i in range(_count(fn.mpm_batch_meter_usage_response_unprocessed_count, ptr))
     ]
-    return BatchMeterUsageResult(results=results, unprocessed_records=unprocessed)
+    return BatchMeterUsageResult(results=results, unprocessed_records=cast(List[UsageRecord], unprocessed))
 
 
-def _read_resolve_customer(ptr):
+def _read_resolve_customer(ptr: Any) -> ResolveCustomerResult:
     return ResolveCustomerResult(
         customer_identifier=text(fn.mpm_resolve_customer_response_customer_identifier(ptr)),
         product_code=text(fn.mpm_resolve_customer_response_product_code(ptr)),
@@ -325,7 +331,7 @@ def _read_resolve_customer(ptr):
     )
 
 
-def _read_register_usage(ptr):
+def _read_register_usage(ptr: Any) -> RegisterUsageResult:
     ts = _lib.c_int64()
     rotation = None
     if fn.mpm_register_usage_response_public_key_rotation_timestamp(ptr, ts) == Result.OK:
