@@ -181,7 +181,8 @@ enum mpm_result
    */
   MPM_ERR_SERVICE = 100,
   /**
-   * Connecting, sending or receiving failed.
+   * Connecting, sending or receiving failed, or the HTTP client could not be built (when a
+   * client is made).
    */
   MPM_ERR_TRANSPORT = 101,
   /**
@@ -238,7 +239,8 @@ typedef uint32_t mpm_result;
 /**
  * Which modeled exception the service answered with. `MPM_SERVICE_ERROR_NONE` when the call
  * did not end in a service error; `MPM_SERVICE_ERROR_UNKNOWN` for a code this version does not
- * model (read it with `mpm_response_error_code`). Values are never renumbered.
+ * model (read it with `mpm_response_error_code`). Values are never renumbered. Named by
+ * `mpm_service_error_name` and `mpm_service_error_exception_name`.
  */
 enum mpm_service_error
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -276,7 +278,7 @@ typedef uint32_t mpm_service_error;
 #endif // __cplusplus
 
 /**
- * The operation a response belongs to.
+ * The operation a response belongs to (`mpm_response_operation`).
  */
 enum mpm_operation
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -440,11 +442,12 @@ enum mpm_retry_mode
    */
   MPM_RETRY_MODE_STANDARD = 1,
   /**
-   * Accepted for compatibility; runs as standard.
+   * The SDKs' legacy mode: not implemented, refused (MPM_ERR_INVALID_ARGUMENT).
    */
   MPM_RETRY_MODE_LEGACY = 2,
   /**
-   * Accepted; runs as standard (no client-side rate limiting).
+   * The SDKs' adaptive mode (client-side rate limiting): not implemented, refused
+   * (MPM_ERR_INVALID_ARGUMENT), never run as standard.
    */
   MPM_RETRY_MODE_ADAPTIVE = 3,
 };
@@ -510,21 +513,26 @@ typedef struct mpm_batch_meter_usage_request mpm_batch_meter_usage_request;
 /**
  * A Marketplace Metering client. Safe to share between threads. Methods:
  * `mpm_client_new`, `mpm_client_new_with_region_name`, `mpm_client_new_with_endpoint`,
- * `mpm_client_free`, `mpm_client_meter_usage`, `mpm_client_batch_meter_usage`,
- * `mpm_client_resolve_customer`, `mpm_client_register_usage`, the getters
- * `mpm_client_api_version`, `_endpoint_prefix`, `_service_name`, `_service_full_name`,
- * `_endpoint`, `_region`, `_region_name`, and the setters `mpm_client_set_credentials`,
- * `_set_endpoint`, `_set_region`, `_set_region_name`.
+ * `mpm_client_new_with_config`, `mpm_client_new_from_environment`, `mpm_client_free`,
+ * `mpm_client_meter_usage`, `mpm_client_batch_meter_usage`, `mpm_client_resolve_customer`,
+ * `mpm_client_register_usage`, `mpm_client_api_version`, `mpm_client_endpoint_prefix`,
+ * `mpm_client_service_name`, `mpm_client_service_full_name`, `mpm_client_endpoint`,
+ * `mpm_client_region`, `mpm_client_region_name`, `mpm_client_credentials_source`,
+ * `mpm_client_set_credentials`, `mpm_client_set_endpoint`, `mpm_client_set_region`,
+ * `mpm_client_set_region_name`, `mpm_client_get_metrics`.
  */
 typedef struct mpm_client mpm_client;
 
 /**
  * Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
- * `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
- * `_set_operation_timeout_ms`, `_set_max_attempts`, `_set_retry_mode`, `_set_app_id`,
- * `_set_proxy`, `_add_ca_file`, `_set_use_fips`, `_set_use_dual_stack`, `_describe`,
- * `mpm_config_free`. A client copies the settings when it is made, so a config may be
- * changed or freed afterwards; a config must not be changed from two threads at once.
+ * `mpm_config_free`, `mpm_config_set_connect_timeout_ms`, `mpm_config_set_attempt_timeout_ms`,
+ * `mpm_config_set_operation_timeout_ms`, `mpm_config_set_max_attempts`,
+ * `mpm_config_set_retry_mode`, `mpm_config_set_app_id`, `mpm_config_set_proxy`,
+ * `mpm_config_add_ca_file`, `mpm_config_set_use_fips`, `mpm_config_set_use_dual_stack`,
+ * `mpm_config_load_region_from_imds`, `mpm_config_describe`. A client copies the settings
+ * when it is made, so a config may be changed or freed afterwards; a config must not be
+ * changed from two threads at once. Every setter checks its value with the core's
+ * `ClientConfig` setters, which check the values read from the environment too.
  */
 typedef struct mpm_config mpm_config;
 
@@ -533,7 +541,8 @@ typedef struct mpm_config mpm_config;
  * `mpm_credentials_new_anonymous`, `mpm_credentials_new_default_chain`,
  * `mpm_credentials_new_profile`, `mpm_credentials_new_for_platform`,
  * `mpm_credentials_new_callback`, `mpm_credentials_resolve`,
- * `mpm_credentials_provider_name`, `mpm_credentials_expiration`, `mpm_credentials_free`.
+ * `mpm_credentials_provider_name`, `mpm_credentials_expiration`, `mpm_credentials_free`
+ * (a callback writes through `mpm_credentials_out`).
  * A client keeps its own reference, so a credentials handle may be freed as soon as the
  * client is made; the client and the handle share one cache of resolved credentials.
  */
@@ -541,7 +550,7 @@ typedef struct mpm_credentials mpm_credentials;
 
 /**
  * Where a credentials callback writes what it fetched. Only valid during the callback
- * call that received it; set with `mpm_credentials_out_set` or `mpm_credentials_out_fail`.
+ * call that received it. Methods: `mpm_credentials_out_set`, `mpm_credentials_out_fail`.
  */
 typedef struct mpm_credentials_out mpm_credentials_out;
 
@@ -602,11 +611,22 @@ typedef struct mpm_resolve_customer_request mpm_resolve_customer_request;
 /**
  * A call started by `mpm_client_meter_usage` & co.: returned at once, completed in the
  * background. Methods: `mpm_response_is_finished`, `mpm_response_wait`,
- * `mpm_response_on_finished`, `mpm_response_cancel`, `mpm_response_free`, the outcome
- * getters `mpm_response_result`, `_service_error`, `_error_code`, `_error_message`,
- * `_request_id`, `_http_status`, `_attempts`, `_operation`, and the typed getters
- * `mpm_meter_usage_response_*`, `mpm_batch_meter_usage_response_*`,
- * `mpm_resolve_customer_response_*`, `mpm_register_usage_response_*`.
+ * `mpm_response_on_finished`, `mpm_response_cancel`, `mpm_response_free`,
+ * `mpm_response_result`, `mpm_response_service_error`, `mpm_response_error_code`,
+ * `mpm_response_error_message`, `mpm_response_request_id`, `mpm_response_http_status`,
+ * `mpm_response_attempts`, `mpm_response_operation`, and the typed getters
+ * `mpm_meter_usage_response_metering_record_id`,
+ * `mpm_batch_meter_usage_response_result_count`, `mpm_batch_meter_usage_response_result_at`,
+ * `mpm_batch_meter_usage_response_unprocessed_count`,
+ * `mpm_batch_meter_usage_response_unprocessed_at`,
+ * `mpm_batch_meter_usage_response_unprocessed_is_missing`,
+ * `mpm_batch_meter_usage_response_missing_count`,
+ * `mpm_resolve_customer_response_customer_identifier`,
+ * `mpm_resolve_customer_response_product_code`,
+ * `mpm_resolve_customer_response_customer_aws_account_id`,
+ * `mpm_resolve_customer_response_license_arn`, `mpm_resolve_customer_response_agreement_id`,
+ * `mpm_register_usage_response_signature`,
+ * `mpm_register_usage_response_public_key_rotation_timestamp`.
  */
 typedef struct mpm_response mpm_response;
 
@@ -625,15 +645,18 @@ typedef struct mpm_usage_allocation mpm_usage_allocation;
  * `_set_timestamp`, `_set_customer_identifier`, `_set_dimension`, `_set_quantity`,
  * `_set_quantity_as_decimal`, `_add_usage_allocation`, `_clear_usage_allocations`,
  * `_set_customer_aws_account_id`, `_set_license_arn`, `_is_valid`, and a getter per
- * member (`_timestamp`, `_customer_identifier`, ..., `_usage_allocation_at`). Adding it
- * to a request copies it. A BatchMeterUsage response hands out borrowed
+ * member: `_timestamp`, `_customer_identifier`, `_dimension`, `_quantity`,
+ * `_quantity_as_decimal`, `_customer_aws_account_id`, `_license_arn`,
+ * `_usage_allocation_count`, `_usage_allocation_at`. Adding it to a request copies it. A BatchMeterUsage response hands out borrowed
  * `const mpm_usage_record *` values that can be read, cloned or added to a new request.
  */
 typedef struct mpm_usage_record mpm_usage_record;
 
 /**
- * One entry of a BatchMeterUsage response's results, borrowed from the response. Methods:
- * `mpm_usage_record_result_status`, `_status_name`, `_metering_record_id`, `_usage_record`.
+ * One entry of a BatchMeterUsage response's results, borrowed from the response (see
+ * `mpm_batch_meter_usage_response_result_at`). Methods: `mpm_usage_record_result_status`,
+ * `mpm_usage_record_result_status_name`, `mpm_usage_record_result_metering_record_id`,
+ * `mpm_usage_record_result_usage_record`.
  */
 typedef struct mpm_usage_record_result mpm_usage_record_result;
 
@@ -864,10 +887,66 @@ mpm_client *mpm_client_new_with_endpoint(const char *endpoint_url,
                                          const mpm_credentials *credentials);
 
 /**
+ * Makes a client from `config` (NULL: `mpm_config_new`'s defaults). `region` (copied; NULL:
+ * the config's region from the environment, else "us-east-1" when an endpoint is known)
+ * and `endpoint_url` (copied; NULL: the config's endpoint from the environment, else the
+ * region's). `credentials` is referenced as in `mpm_client_new`; NULL means the default
+ * chain (`mpm_credentials_new_default_chain`). The config is copied. Makes no network
+ * call. The returned pointer must be freed with `mpm_client_free`; NULL on error (see the
+ * last error).
+ */
+mpm_client *mpm_client_new_with_config(const char *region,
+                                       const char *endpoint_url,
+                                       const mpm_credentials *credentials,
+                                       const mpm_config *config);
+
+/**
+ * Makes a client entirely from the environment, as an AWS SDK would: the settings of
+ * `mpm_config_new_from_environment` (region, endpoint, FIPS, dual-stack, app id, retries,
+ * CA bundle) and the default credential chain for the selected profile. Reads files, makes
+ * no network call (credentials are fetched at the first call). The returned pointer must
+ * be freed with `mpm_client_free`; NULL on error, e.g. no region configured (see the last
+ * error).
+ */
+mpm_client *mpm_client_new_from_environment(void);
+
+/**
  * Frees a client. Responses it returned stay valid and their calls go on to completion;
  * each must still be freed with `mpm_response_free`. NULL is a no-op.
  */
 void mpm_client_free(mpm_client *client);
+
+/**
+ * Starts a MeterUsage call with a copy of `request` (a ClientToken is generated when none
+ * was set, and kept across retries). Returns at once; the returned pointer must be freed with
+ * `mpm_response_free`. NULL for a NULL argument or an invalid request (see the last error).
+ */
+mpm_response *mpm_client_meter_usage(const mpm_client *client,
+                                     const mpm_meter_usage_request *request);
+
+/**
+ * Starts a BatchMeterUsage call with a copy of `request` (at most 25 records). Returns at
+ * once; the returned pointer must be freed with `mpm_response_free`. NULL for a NULL
+ * argument or an invalid request (see the last error).
+ */
+mpm_response *mpm_client_batch_meter_usage(const mpm_client *client,
+                                           const mpm_batch_meter_usage_request *request);
+
+/**
+ * Starts a ResolveCustomer call with a copy of `request`. Returns at once; the returned
+ * pointer must be freed with `mpm_response_free`. NULL for a NULL argument or an invalid
+ * request (see the last error).
+ */
+mpm_response *mpm_client_resolve_customer(const mpm_client *client,
+                                          const mpm_resolve_customer_request *request);
+
+/**
+ * Starts a RegisterUsage call with a copy of `request`. Returns at once; the returned pointer
+ * must be freed with `mpm_response_free`. NULL for a NULL argument or an invalid request
+ * (see the last error).
+ */
+mpm_response *mpm_client_register_usage(const mpm_client *client,
+                                        const mpm_register_usage_request *request);
 
 /**
  * The service's API version, "2016-01-14". The returned string is static: never free it.
@@ -912,6 +991,15 @@ size_t mpm_client_region_name(const mpm_client *client, char *buf, size_t len);
 uint32_t mpm_client_region(const mpm_client *client);
 
 /**
+ * Copies where the client's credentials come from into `buf` snprintf-style (as
+ * `mpm_client_endpoint`) and returns the full length: the kind of source ("static",
+ * "default-chain", "profile", "platform-EC2", "callback", "anonymous"), then, once
+ * credentials were resolved, "/" and the provider that supplied them, e.g.
+ * "default-chain/web-identity". Never exposes a key. Returns 0 for a NULL client.
+ */
+size_t mpm_client_credentials_source(const mpm_client *client, char *buf, size_t len);
+
+/**
  * Replaces the client's credentials for calls started from now on; the client keeps its own
  * reference to `credentials`, which the caller still frees.
  */
@@ -933,39 +1021,6 @@ mpm_result mpm_client_set_region(mpm_client *client, uint32_t region);
  * Sets the region by name (copied), as `mpm_client_set_region`.
  */
 mpm_result mpm_client_set_region_name(mpm_client *client, const char *region);
-
-/**
- * Makes a client from `config` (NULL: `mpm_config_new`'s defaults). `region` (copied; NULL:
- * the config's region from the environment, else "us-east-1" when an endpoint is known)
- * and `endpoint_url` (copied; NULL: the config's endpoint from the environment, else the
- * region's). `credentials` is referenced as in `mpm_client_new`; NULL means the default
- * chain (`mpm_credentials_new_default_chain`). The config is copied. Makes no network
- * call. The returned pointer must be freed with `mpm_client_free`; NULL on error (see the
- * last error).
- */
-mpm_client *mpm_client_new_with_config(const char *region,
-                                       const char *endpoint_url,
-                                       const mpm_credentials *credentials,
-                                       const mpm_config *config);
-
-/**
- * Makes a client entirely from the environment, as an AWS SDK would: the settings of
- * `mpm_config_new_from_environment` (region, endpoint, FIPS, dual-stack, app id, retries,
- * CA bundle) and the default credential chain for the selected profile. Reads files, makes
- * no network call (credentials are fetched at the first call). The returned pointer must
- * be freed with `mpm_client_free`; NULL on error, e.g. no region configured (see the last
- * error).
- */
-mpm_client *mpm_client_new_from_environment(void);
-
-/**
- * Copies where the client's credentials come from into `buf` snprintf-style (as
- * `mpm_client_endpoint`) and returns the full length: the kind of source ("static",
- * "default-chain", "profile", "platform-EC2", "callback", "anonymous"), then, once
- * credentials were resolved, "/" and the provider that supplied them, e.g.
- * "default-chain/web-identity". Never exposes a key. Returns 0 for a NULL client.
- */
-size_t mpm_client_credentials_source(const mpm_client *client, char *buf, size_t len);
 
 /**
  * Default settings: connect 3.1 s, attempt 30 s, operation 120 s, 3 attempts (standard
@@ -1015,8 +1070,10 @@ mpm_result mpm_config_set_operation_timeout_ms(mpm_config *config, uint32_t ms);
 mpm_result mpm_config_set_max_attempts(mpm_config *config, uint32_t attempts);
 
 /**
- * Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Every mode runs as
- * standard in this version; an unknown value is MPM_ERR_UNKNOWN_ENUM.
+ * Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Only
+ * MPM_RETRY_MODE_STANDARD is implemented: LEGACY and ADAPTIVE are MPM_ERR_INVALID_ARGUMENT
+ * (as AWS_RETRY_MODE=legacy|adaptive is for `mpm_config_new_from_environment`); an unknown
+ * value is MPM_ERR_UNKNOWN_ENUM.
  */
 mpm_result mpm_config_set_retry_mode(mpm_config *config, uint32_t mode);
 
@@ -1128,25 +1185,6 @@ mpm_credentials *mpm_credentials_new_profile(const char *name);
 mpm_credentials *mpm_credentials_new_for_platform(uint32_t platform);
 
 /**
- * Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
- * `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
- * that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL or
- * non-UTF-8 key, and MPM_ERR_INVALID_ARGUMENT for a key `mpm_credentials_new_basic` would
- * refuse; then nothing is set, and a callback returning 0 fails the fetch.
- */
-mpm_result mpm_credentials_out_set(mpm_credentials_out *out,
-                                   const char *access_key_id,
-                                   const char *secret_key,
-                                   const char *session_token,
-                                   int64_t expiration);
-
-/**
- * Reports why a callback has no credentials (`message` is copied; NULL for none). The
- * message reaches the failed call's error message, so it must not contain a secret.
- */
-mpm_result mpm_credentials_out_fail(mpm_credentials_out *out, const char *message);
-
-/**
  * Credentials from the application's own store through `callback`, which is called with
  * `userdata` when credentials are first needed and again ahead of their expiration. It is
  * called on a library thread (never the caller's, never a runtime worker), one call at a
@@ -1186,6 +1224,25 @@ size_t mpm_credentials_provider_name(const mpm_credentials *credentials, char *b
 mpm_result mpm_credentials_expiration(const mpm_credentials *credentials, int64_t *out);
 
 /**
+ * Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
+ * `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
+ * that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL or
+ * non-UTF-8 key, and MPM_ERR_INVALID_ARGUMENT for a key `mpm_credentials_new_basic` would
+ * refuse; then nothing is set, and a callback returning 0 fails the fetch.
+ */
+mpm_result mpm_credentials_out_set(mpm_credentials_out *out,
+                                   const char *access_key_id,
+                                   const char *secret_key,
+                                   const char *session_token,
+                                   int64_t expiration);
+
+/**
+ * Reports why a callback has no credentials (`message` is copied; NULL for none). The
+ * message reaches the failed call's error message, so it must not contain a secret.
+ */
+mpm_result mpm_credentials_out_fail(mpm_credentials_out *out, const char *message);
+
+/**
  * The code of the last error on this thread, `MPM_OK` if the last call succeeded.
  */
 mpm_result mpm_last_error_code(void);
@@ -1205,12 +1262,6 @@ const char *mpm_last_error_message(void);
 const char *mpm_result_name(uint32_t code);
 
 /**
- * The library version ("0.1.0"), a static string: never free it. Leaves the last error as
- * it is.
- */
-const char *mpm_version(void);
-
-/**
  * Sends the library's log events of `min_level` (an `mpm_log_level` value) and more severe
  * to `callback`, replacing any earlier callback; NULL (or MPM_LOG_OFF) removes it. When
  * this returns, the previous callback is no longer running and is never called again.
@@ -1228,38 +1279,6 @@ mpm_result mpm_set_log_callback(uint32_t min_level, mpm_log_callback callback, v
  * out, MPM_ERR_INVALID_ARGUMENT when `out->size` is under 8.
  */
 mpm_result mpm_client_get_metrics(const mpm_client *client, mpm_client_metrics *out);
-
-/**
- * Starts a MeterUsage call with a copy of `request` (a ClientToken is generated when none
- * was set, and kept across retries). Returns at once; the returned pointer must be freed with
- * `mpm_response_free`. NULL for a NULL argument or an invalid request (see the last error).
- */
-mpm_response *mpm_client_meter_usage(const mpm_client *client,
-                                     const mpm_meter_usage_request *request);
-
-/**
- * Starts a BatchMeterUsage call with a copy of `request` (at most 25 records). Returns at
- * once; the returned pointer must be freed with `mpm_response_free`. NULL for a NULL
- * argument or an invalid request (see the last error).
- */
-mpm_response *mpm_client_batch_meter_usage(const mpm_client *client,
-                                           const mpm_batch_meter_usage_request *request);
-
-/**
- * Starts a ResolveCustomer call with a copy of `request`. Returns at once; the returned
- * pointer must be freed with `mpm_response_free`. NULL for a NULL argument or an invalid
- * request (see the last error).
- */
-mpm_response *mpm_client_resolve_customer(const mpm_client *client,
-                                          const mpm_resolve_customer_request *request);
-
-/**
- * Starts a RegisterUsage call with a copy of `request`. Returns at once; the returned pointer
- * must be freed with `mpm_response_free`. NULL for a NULL argument or an invalid request
- * (see the last error).
- */
-mpm_response *mpm_client_register_usage(const mpm_client *client,
-                                        const mpm_register_usage_request *request);
 
 /**
  * Opens or creates the outbox store at the file path `store` (a local disk: not NFS; one
@@ -1936,21 +1955,6 @@ mpm_result mpm_response_cancel(mpm_response *response);
 void mpm_response_free(mpm_response *response);
 
 /**
- * The name of an `mpm_service_error` value ("MPM_SERVICE_ERROR_THROTTLING"), or
- * "MPM_SERVICE_ERROR_(unknown value)" for a value this version does not define. The returned
- * string is static: never free it. Leaves the last error as it is.
- */
-const char *mpm_service_error_name(uint32_t error);
-
-/**
- * The service's exception name for an `mpm_service_error` value ("ThrottlingException"), as
- * the model and `mpm_response_error_code` spell it; "" for `MPM_SERVICE_ERROR_NONE`,
- * `MPM_SERVICE_ERROR_UNKNOWN` (the raw code is on the response) and values this version does
- * not define. The returned string is static: never free it. Leaves the last error as it is.
- */
-const char *mpm_service_error_exception_name(uint32_t error);
-
-/**
  * How the call ended: MPM_OK, or the kind of failure (MPM_ERR_SERVICE, MPM_ERR_TRANSPORT,
  * MPM_ERR_TIMEOUT, MPM_ERR_CANCELLED, MPM_ERR_CREDENTIALS, MPM_ERR_INVALID_RESPONSE, ...).
  * MPM_ERR_NOT_FINISHED while it runs, MPM_ERR_NULL_ARGUMENT for NULL.
@@ -1997,6 +2001,45 @@ uint32_t mpm_response_attempts(const mpm_response *response);
  * MPM_OPERATION_NONE for NULL.
  */
 mpm_operation mpm_response_operation(const mpm_response *response);
+
+/**
+ * The status of a result entry; MPM_RECORD_STATUS_NONE for NULL (see the last
+ * error) or when the service sent none.
+ */
+mpm_record_status mpm_usage_record_result_status(const mpm_usage_record_result *result);
+
+/**
+ * The status as the service spelled it ("Success", or a status newer than this library).
+ * The returned string is borrowed and valid until the response is freed.
+ */
+const char *mpm_usage_record_result_status_name(const mpm_usage_record_result *result);
+
+/**
+ * The MeteringRecordId of a result entry (absent for records not metered). The returned
+ * string is borrowed and valid until the response is freed.
+ */
+const char *mpm_usage_record_result_metering_record_id(const mpm_usage_record_result *result);
+
+/**
+ * The usage record a result entry is about, as the service echoed it. The returned pointer
+ * is borrowed and valid until the response is freed; NULL if the service sent none.
+ */
+const mpm_usage_record *mpm_usage_record_result_usage_record(const mpm_usage_record_result *result);
+
+/**
+ * The name of an `mpm_service_error` value ("MPM_SERVICE_ERROR_THROTTLING"), or
+ * "MPM_SERVICE_ERROR_(unknown value)" for a value this version does not define. The returned
+ * string is static: never free it. Leaves the last error as it is.
+ */
+const char *mpm_service_error_name(uint32_t error);
+
+/**
+ * The service's exception name for an `mpm_service_error` value ("ThrottlingException"), as
+ * the model and `mpm_response_error_code` spell it; "" for `MPM_SERVICE_ERROR_NONE`,
+ * `MPM_SERVICE_ERROR_UNKNOWN` (the raw code is on the response) and values this version does
+ * not define. The returned string is static: never free it. Leaves the last error as it is.
+ */
+const char *mpm_service_error_exception_name(uint32_t error);
 
 /**
  * The MeteringRecordId of a MeterUsage response. The returned string is borrowed and valid
@@ -2095,35 +2138,17 @@ mpm_result mpm_batch_meter_usage_response_unprocessed_is_missing(const mpm_respo
 mpm_result mpm_batch_meter_usage_response_missing_count(const mpm_response *response, size_t *out);
 
 /**
- * The status of a result entry; MPM_RECORD_STATUS_NONE for NULL (see the last
- * error) or when the service sent none.
- */
-mpm_record_status mpm_usage_record_result_status(const mpm_usage_record_result *result);
-
-/**
- * The status as the service spelled it ("Success", or a status newer than this library).
- * The returned string is borrowed and valid until the response is freed.
- */
-const char *mpm_usage_record_result_status_name(const mpm_usage_record_result *result);
-
-/**
- * The MeteringRecordId of a result entry (absent for records not metered). The returned
- * string is borrowed and valid until the response is freed.
- */
-const char *mpm_usage_record_result_metering_record_id(const mpm_usage_record_result *result);
-
-/**
- * The usage record a result entry is about, as the service echoed it. The returned pointer
- * is borrowed and valid until the response is freed; NULL if the service sent none.
- */
-const mpm_usage_record *mpm_usage_record_result_usage_record(const mpm_usage_record_result *result);
-
-/**
  * Sets the number of worker threads of the library's runtime (default 2). Must be called
  * before the first operation starts the runtime; afterwards it returns MPM_ERR_RUNTIME.
  * Takes no ownership of anything.
  */
 mpm_result mpm_runtime_set_worker_threads(uint32_t threads);
+
+/**
+ * The library version ("0.1.0"), a static string: never free it. Leaves the last error as
+ * it is.
+ */
+const char *mpm_version(void);
 
 #ifdef __cplusplus
 }  // extern "C"

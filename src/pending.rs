@@ -39,6 +39,31 @@ pub enum WaitError {
     OnRuntimeThread,
 }
 
+/// Why `block_on` returned without the work's output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockError {
+    /// The library's runtime is not available (see `runtime::get`).
+    Runtime(String),
+    Wait(WaitError),
+}
+
+/// Runs `work` on the library's runtime and blocks the calling thread until it ends or
+/// `timeout` passes (None: no limit); after a timeout the work goes on in the background.
+/// Built on `Pending::wait`, the library's one blocking wait: `mpm_response_wait`,
+/// `mpm_credentials_resolve` and `mpm_config_load_region_from_imds` all wait through it, and
+/// all refuse a runtime worker thread the same way.
+pub fn block_on<T, F>(work: F, timeout: Option<Duration>) -> Result<T, BlockError>
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    if runtime::on_worker_thread() {
+        return Err(BlockError::Wait(WaitError::OnRuntimeThread));
+    }
+    let pending = Pending::spawn(work).map_err(BlockError::Runtime)?;
+    pending.wait(timeout).cloned().map_err(BlockError::Wait)
+}
+
 pub struct Pending<T> {
     result: OnceCell<T>,
     state: Mutex<State>,

@@ -10,10 +10,7 @@ use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::config::*;
-use mpmeter::ffi::credentials::*;
-use mpmeter::ffi::error::*;
+use mpmeter::ffi::*;
 use mpmeter_core::client::{Client, ClientConfig};
 use mpmeter_core::credentials::CredentialsSource;
 use support::capi::*;

@@ -529,10 +529,9 @@ fn secrets_never_reach_debug_or_errors() {
 
 #[test]
 fn region_from_imds_only_when_asked_and_only_when_unset() {
-    use mpmeter::ffi::client::{mpm_client_free, mpm_client_region_name};
-    use mpmeter::ffi::client_env::mpm_client_new_with_config;
     use mpmeter::ffi::config::*;
-    use mpmeter::ffi::error::mpm_result;
+    use mpmeter::ffi::mpm_result;
+    use mpmeter::ffi::{mpm_client_free, mpm_client_new_with_config, mpm_client_region_name};
 
     let env = Env::new("imds-region");
     env.unset("AWS_REGION");

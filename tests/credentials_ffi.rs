@@ -13,13 +13,7 @@ use std::time::Duration;
 
 use support::stub_aws;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::client_env::*;
-use mpmeter::ffi::config::*;
-use mpmeter::ffi::credentials::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 
@@ -336,7 +330,6 @@ fn meter_ok(client: *mut mpm_client) {
     mpm_meter_usage_request_free(req);
 }
 
-use mpmeter::ffi::response::mpm_response_free;
 
 #[test]
 fn client_from_environment_meters_with_web_identity_credentials_from_sts() {

@@ -9,13 +9,7 @@ mod support;
 
 use std::sync::Arc;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::typed::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use support::capi::{client_for, cs, describe, rs, wait};
 use support::stub_server::{start, Reply};
 

@@ -7,16 +7,7 @@ mod support;
 use std::ffi::c_char;
 use std::ptr::{null, null_mut};
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::credentials::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::enums::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::typed::*;
-use mpmeter::ffi::response::*;
-use mpmeter::ffi::runtime::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 
 const BAD_UTF8: &[u8] = b"us-\xff\xfe-1\0";
@@ -361,7 +352,7 @@ fn result_names_runtime_and_version() {
         mpm_result::MPM_ERR_INVALID_ARGUMENT
     );
     assert_eq!(
-        rs(mpmeter::ffi::error::mpm_version()).as_deref(),
+        rs(mpmeter::ffi::mpm_version()).as_deref(),
         Some(env!("CARGO_PKG_VERSION"))
     );
     // Reading the last error, or naming its code, does not clear it.
@@ -373,7 +364,7 @@ fn result_names_runtime_and_version() {
         rs(mpm_result_name(code as u32)).as_deref(),
         Some("MPM_ERR_UNKNOWN_ENUM")
     );
-    assert!(!rs(mpmeter::ffi::error::mpm_version()).unwrap().is_empty());
+    assert!(!rs(mpmeter::ffi::mpm_version()).unwrap().is_empty());
     assert_eq!(mpm_last_error_code(), code);
     assert_eq!(last_message(), message);
 }

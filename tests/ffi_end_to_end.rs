@@ -6,14 +6,7 @@ mod support;
 
 use std::ptr::null;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::enums::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::typed::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 

@@ -4,9 +4,8 @@
 use std::ffi::{c_char, CStr, CString};
 use std::ptr::{null, null_mut};
 
-use mpmeter::ffi::error::mpm_result::{self, *};
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::requests::*;
+use mpmeter::ffi::mpm_result::{self, *};
+use mpmeter::ffi::*;
 
 fn cs(s: &str) -> CString {
     CString::new(s).unwrap()

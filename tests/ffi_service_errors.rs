@@ -6,14 +6,7 @@ mod support;
 
 use std::sync::Arc;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::enums::{mpm_record_status, mpm_service_error};
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::typed::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 use support::stub_server::{start, Reply};
 

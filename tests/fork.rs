@@ -5,12 +5,7 @@
 
 mod support;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 

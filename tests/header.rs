@@ -205,3 +205,177 @@ fn the_prefix_check_finds_a_leaked_name() {
         ["LIMIT", "STRAY", "Source", "callback", "helper"]
     );
 }
+
+/// The header is the reference manual: each opaque handle type's doc lists its functions
+/// after "Methods:" (hyper's index; `_free` is short for `mpm_<type>_free`). Every function named `mpm_<type>_...` (the longest
+/// handle type that prefixes it), or else taking a `mpm_<type> *` first, must be listed in
+/// that type's index, and every name listed must be a function of the header.
+#[test]
+fn every_handle_type_lists_all_its_functions() {
+    let header =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("include/mpmeter.h"))
+            .expect("include/mpmeter.h");
+    let problems = methods_index_problems(&header);
+    assert!(problems.is_empty(), "Methods indexes: {problems:#?}");
+}
+
+/// The functions of each handle type missing from its "Methods:" index, and listed names that
+/// are no function.
+fn methods_index_problems(header: &str) -> Vec<String> {
+    let lines: Vec<&str> = header.lines().collect();
+    // Each opaque handle type and the doc comment right above its typedef.
+    let mut types: Vec<(String, String)> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let Some(rest) = line.strip_prefix("typedef struct ") else {
+            continue;
+        };
+        let mut words = rest.trim_end_matches(';').split_whitespace();
+        let (Some(tag), Some(name), None) = (words.next(), words.next(), words.next()) else {
+            continue;
+        };
+        if tag != name || !name.starts_with("mpm_") {
+            continue;
+        }
+        let mut doc = Vec::new();
+        for l in lines[..i].iter().rev() {
+            let t = l.trim();
+            if t.starts_with("//") || t.starts_with("/*") || t.starts_with('*') {
+                doc.push(t.trim_start_matches(['/', '*', ' ']));
+            } else {
+                break;
+            }
+        }
+        doc.reverse();
+        types.push((name.to_string(), doc.join(" ")));
+    }
+    let code: String = strip_comments(header)
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let mut functions: Vec<(String, String)> = Vec::new();
+    for decl in code.split([';', '{', '}']) {
+        let decl = decl.trim();
+        let Some(open) = decl.find('(') else { continue };
+        if decl.starts_with("typedef") {
+            continue;
+        }
+        let name: String = decl[..open]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        if !name.starts_with("mpm_") {
+            continue;
+        }
+        let first = decl[open + 1..].split([',', ')']).next().unwrap_or("");
+        let first_type = first
+            .replace("const ", "")
+            .split('*')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        functions.push((
+            name,
+            if first.contains('*') {
+                first_type
+            } else {
+                String::new()
+            },
+        ));
+    }
+    let mut problems = Vec::new();
+    let indexes: Vec<(String, Vec<String>)> = types
+        .iter()
+        .map(|(t, doc)| {
+            // The list is the sentence after "Methods:"; `_free` stands for `mpm_<type>_free`.
+            let after = doc.split_once("Methods:").map_or("", |(_, a)| a);
+            let sentence = after.split(". ").next().unwrap_or("");
+            let listed = sentence
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .filter(|name| !types.iter().any(|(other, _)| other == name))
+                .map(|name| match name.strip_prefix('_') {
+                    Some(rest) => format!("{t}_{rest}"),
+                    None => name.to_string(),
+                })
+                .collect();
+            (t.clone(), listed)
+        })
+        .collect();
+    for (t, listed) in &indexes {
+        if listed.is_empty() {
+            problems.push(format!("{t}: no Methods: list"));
+        }
+        for name in listed {
+            if !functions.iter().any(|(f, _)| f == name) {
+                problems.push(format!(
+                    "{t}: lists {name}, which the header does not declare"
+                ));
+            }
+        }
+    }
+    for (f, first) in &functions {
+        let by_prefix = indexes
+            .iter()
+            .filter(|(t, _)| f.starts_with(&format!("{t}_")))
+            .max_by_key(|(t, _)| t.len());
+        let owner = by_prefix.or_else(|| indexes.iter().find(|(t, _)| t == first));
+        if let Some((t, listed)) = owner {
+            if !listed.contains(f) {
+                problems.push(format!("{t}: Methods: lacks {f}"));
+            }
+        }
+    }
+    problems
+}
+
+/// The header without its comments.
+fn strip_comments(header: &str) -> String {
+    let mut out = String::new();
+    let mut rest = header;
+    while !rest.is_empty() {
+        let block = rest.find("/*");
+        let line = rest.find("//");
+        match (block, line) {
+            (Some(b), l) if l.is_none_or(|l| b < l) => {
+                out.push_str(&rest[..b]);
+                rest = rest[b..].split_once("*/").map_or("", |(_, after)| after);
+            }
+            (_, Some(l)) => {
+                out.push_str(&rest[..l]);
+                rest = rest[l..].split_once('\n').map_or("", |(_, after)| after);
+                out.push('\n');
+            }
+            _ => {
+                out.push_str(rest);
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_methods_check_finds_a_missing_function() {
+    let header = "#ifdef X\nextern \"C\" {\n#endif\n\
+                  /** A thing. Methods: `mpm_thing_new`, `_gone`. See `mpm_thing_x`. */\n\
+                  typedef struct mpm_thing mpm_thing;\n\
+                  mpm_thing *mpm_thing_new(void);\n\
+                  void mpm_thing_free(mpm_thing *thing);\n\
+                  // Frees it.\n\
+                  int mpm_other_call(const mpm_thing *thing,\n    int x);\n";
+    assert_eq!(
+        methods_index_problems(header),
+        [
+            "mpm_thing: lists mpm_thing_gone, which the header does not declare",
+            "mpm_thing: Methods: lacks mpm_thing_free",
+            "mpm_thing: Methods: lacks mpm_other_call",
+        ]
+    );
+}

@@ -15,7 +15,6 @@ use mpmeter::ffi::client::*;
 use mpmeter::ffi::credentials::*;
 use mpmeter::ffi::error::mpm_result;
 use mpmeter::ffi::log::*;
-use mpmeter::ffi::operations::*;
 use mpmeter::ffi::requests::*;
 use mpmeter::ffi::response::*;
 use support::capi::*;

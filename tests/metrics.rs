@@ -5,12 +5,10 @@
 mod support;
 
 use mpmeter::ffi::client::*;
-use mpmeter::ffi::client_env::*;
 use mpmeter::ffi::config::*;
 use mpmeter::ffi::credentials::*;
 use mpmeter::ffi::error::mpm_result;
 use mpmeter::ffi::metrics::*;
-use mpmeter::ffi::operations::*;
 use mpmeter::ffi::requests::*;
 use mpmeter::ffi::response::*;
 use support::capi::*;

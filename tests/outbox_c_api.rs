@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
 use mpmeter::ffi::client::*;
 use mpmeter::ffi::error::*;
+use mpmeter::ffi::last_error::*;
 use mpmeter::ffi::outbox::*;
 use mpmeter::ffi::outbox_event::*;
 use mpmeter::ffi::outbox_options::*;

@@ -8,14 +8,7 @@ mod support;
 
 use support::stub_aws;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::credentials::*;
-use mpmeter::ffi::error::mpm_result;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::typed::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use mpmeter::runtime;
 use mpmeter_core::client::{Client, ClientConfig};
 use mpmeter_core::credentials::CredentialsSource;

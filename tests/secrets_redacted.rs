@@ -8,16 +8,7 @@ mod support;
 
 use std::ptr::null;
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::client_env::*;
-use mpmeter::ffi::config::*;
-use mpmeter::ffi::credentials::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::enums::mpm_service_error;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use mpmeter::runtime;
 use mpmeter_core::client::{Client, ClientConfig, Proxy};
 use mpmeter_core::credentials::CredentialsSource;

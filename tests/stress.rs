@@ -6,13 +6,7 @@ mod support;
 use std::ffi::c_void;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::operations::*;
-use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::typed::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 

@@ -8,7 +8,7 @@ use std::ffi::{c_char, CString};
 
 use libfuzzer_sys::fuzz_target;
 use mpmeter_core::client::{prepare_batch_meter_usage, prepare_meter_usage};
-use mpmeter::ffi::error::{mpm_last_error_message, mpm_result};
+use mpmeter::ffi::{mpm_last_error_message, mpm_result};
 use mpmeter::ffi::requests::*;
 
 struct Input<'a>(&'a [u8]);

@@ -5,19 +5,25 @@
 use std::ffi::c_char;
 use std::time::Duration;
 
-use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
+use super::c_enum::CEnum;
+use super::error::{enum_from_u32, mpm_result, to_code, to_ptr, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
 use super::panic::ffi_boundary;
+use super::runtime::block_on;
 use super::strings::{copy_to_buffer, optional_str, required_str};
 use mpmeter_core::client::{ClientConfig, Proxy};
 use mpmeter_core::env_config::EnvSettings;
+use mpmeter_core::imds_region::region_from_imds;
 
 /// Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
-/// `mpm_config_set_connect_timeout_ms`, `_set_attempt_timeout_ms`,
-/// `_set_operation_timeout_ms`, `_set_max_attempts`, `_set_retry_mode`, `_set_app_id`,
-/// `_set_proxy`, `_add_ca_file`, `_set_use_fips`, `_set_use_dual_stack`, `_describe`,
-/// `mpm_config_free`. A client copies the settings when it is made, so a config may be
-/// changed or freed afterwards; a config must not be changed from two threads at once.
+/// `mpm_config_free`, `mpm_config_set_connect_timeout_ms`, `mpm_config_set_attempt_timeout_ms`,
+/// `mpm_config_set_operation_timeout_ms`, `mpm_config_set_max_attempts`,
+/// `mpm_config_set_retry_mode`, `mpm_config_set_app_id`, `mpm_config_set_proxy`,
+/// `mpm_config_add_ca_file`, `mpm_config_set_use_fips`, `mpm_config_set_use_dual_stack`,
+/// `mpm_config_load_region_from_imds`, `mpm_config_describe`. A client copies the settings
+/// when it is made, so a config may be changed or freed afterwards; a config must not be
+/// changed from two threads at once. Every setter checks its value with the core's
+/// `ClientConfig` setters, which check the values read from the environment too.
 #[allow(non_camel_case_types)]
 pub struct mpm_config {
     _private: [u8; 0],
@@ -36,14 +42,27 @@ impl_castable!(mpm_config => ConfigHandle);
 /// How failed attempts are retried; taken as uint32_t by `mpm_config_set_retry_mode`.
 #[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, CEnum)]
 pub enum mpm_retry_mode {
     /// The SDKs' standard mode: capped exponential backoff with jitter, a retry quota.
     MPM_RETRY_MODE_STANDARD = 1,
-    /// Accepted for compatibility; runs as standard.
+    /// The SDKs' legacy mode: not implemented, refused (MPM_ERR_INVALID_ARGUMENT).
     MPM_RETRY_MODE_LEGACY = 2,
-    /// Accepted; runs as standard (no client-side rate limiting).
+    /// The SDKs' adaptive mode (client-side rate limiting): not implemented, refused
+    /// (MPM_ERR_INVALID_ARGUMENT), never run as standard.
     MPM_RETRY_MODE_ADAPTIVE = 3,
+}
+
+/// Legacy and adaptive are refused by name, never run as standard.
+fn unsupported(mode: mpm_retry_mode) -> FfiError {
+    let name = match mode {
+        mpm_retry_mode::MPM_RETRY_MODE_LEGACY => "legacy",
+        _ => "adaptive",
+    };
+    invalid(mpmeter_core::env_config::unsupported_retry_mode(
+        name,
+        "mpm_config_set_retry_mode",
+    ))
 }
 
 fn invalid(msg: impl Into<String>) -> FfiError {
@@ -134,17 +153,19 @@ pub extern "C" fn mpm_config_set_max_attempts(
     ffi_boundary! { set(config, |c| c.config.set_max_attempts(attempts).map_err(invalid)) }
 }
 
-/// Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Every mode runs as
-/// standard in this version; an unknown value is MPM_ERR_UNKNOWN_ENUM.
+/// Sets the retry mode (an `mpm_retry_mode` value taken as uint32_t). Only
+/// MPM_RETRY_MODE_STANDARD is implemented: LEGACY and ADAPTIVE are MPM_ERR_INVALID_ARGUMENT
+/// (as AWS_RETRY_MODE=legacy|adaptive is for `mpm_config_new_from_environment`); an unknown
+/// value is MPM_ERR_UNKNOWN_ENUM.
 #[no_mangle]
 pub extern "C" fn mpm_config_set_retry_mode(config: *mut mpm_config, mode: u32) -> mpm_result {
     ffi_boundary! {
-        set(config, |_| match mode {
-            1..=3 => Ok(()),
-            _ => Err(FfiError::new(
-                mpm_result::MPM_ERR_UNKNOWN_ENUM,
-                format!("retry mode {mode} is not an mpm_retry_mode value"),
-            )),
+        set(config, |_| {
+            let mode = enum_from_u32::<mpm_retry_mode>(mode)?;
+            match mode {
+                mpm_retry_mode::MPM_RETRY_MODE_STANDARD => Ok(()),
+                other => Err(unsupported(other)),
+            }
         })
     }
 }
@@ -254,18 +275,15 @@ pub extern "C" fn mpm_config_load_region_from_imds(
             if c.environment.as_ref().is_some_and(EnvSettings::has_region) {
                 return Ok(());
             }
-            if crate::runtime::on_worker_thread() {
-                return Err(FfiError::new(
-                    mpm_result::MPM_ERR_WOULD_DEADLOCK,
-                    "mpm_config_load_region_from_imds blocks and cannot run on a library thread",
-                ));
-            }
-            let rt = crate::runtime::get()
-                .map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
             let timeout = Duration::from_millis(u64::from(timeout_ms));
-            let region = rt
-                .block_on(mpmeter_core::imds_region::region_from_imds(timeout))
-                .map_err(|m| FfiError::new(mpm_result::MPM_ERR_ENDPOINT, m))?;
+            // IMDS bounds its own time; the wait has no limit of its own.
+            let region = block_on(
+                "mpm_config_load_region_from_imds",
+                "the IMDS region lookup",
+                region_from_imds(timeout),
+                -1,
+            )?
+            .map_err(|m| FfiError::new(mpm_result::MPM_ERR_ENDPOINT, m))?;
             c.environment.get_or_insert_with(Default::default).set_region_from_imds(region);
             Ok(())
         })

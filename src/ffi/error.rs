@@ -1,11 +1,14 @@
-//! Result codes and the thread-local last error. Every fallible function returns an
-//! `mpm_result` (or NULL) and leaves a code and message here, readable on the same thread
-//! until its next call into the library.
+//! Result codes, the error a C-facing function carries until it reaches C, the one map from
+//! the core's errors to result codes, and the thread-local last error it leaves (read from C
+//! through `last_error`). Every fallible function returns an `mpm_result` (or NULL) and
+//! leaves a code and message here, readable on the same thread until its next call into the
+//! library.
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CString};
 
-use super::panic::ffi_boundary_keep_error;
+use super::c_enum::CEnum;
+use mpmeter_core::error::Error;
 
 /// Result codes. `MPM_OK` is 0; codes are never renumbered or reused.
 ///
@@ -13,7 +16,7 @@ use super::panic::ffi_boundary_keep_error;
 /// (`mpm_response_result`).
 #[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, CEnum)]
 pub enum mpm_result {
     MPM_OK = 0,
     /// A required pointer argument was NULL.
@@ -50,7 +53,8 @@ pub enum mpm_result {
     MPM_ERR_NO_OUTPUT = 16,
     /// The service answered with an error (`mpm_response_service_error` says which).
     MPM_ERR_SERVICE = 100,
-    /// Connecting, sending or receiving failed.
+    /// Connecting, sending or receiving failed, or the HTTP client could not be built (when a
+    /// client is made).
     MPM_ERR_TRANSPORT = 101,
     /// An attempt or the whole operation timed out.
     MPM_ERR_TIMEOUT = 102,
@@ -76,63 +80,21 @@ pub enum mpm_result {
     MPM_ERR_MACHINE_IDENTITY = 111,
 }
 
-/// Lists each code once and derives both the list of codes and their names from it; the
-/// exhaustive match in `name` makes the compiler reject a list that misses a code.
-macro_rules! result_codes {
-    ($($v:ident),* $(,)?) => {
-        impl mpm_result {
-            pub const ALL: &'static [mpm_result] = &[$(Self::$v),*];
-
-            /// The code's name as a NUL-terminated static string.
-            pub fn name(self) -> &'static std::ffi::CStr {
-                match self {
-                    $(Self::$v => match std::ffi::CStr::from_bytes_with_nul(
-                        concat!(stringify!($v), "\0").as_bytes(),
-                    ) {
-                        Ok(name) => name,
-                        Err(_) => c"MPM_UNKNOWN_RESULT",
-                    },)*
-                }
-            }
-        }
-    };
-}
-
-result_codes!(
-    MPM_OK,
-    MPM_ERR_NULL_ARGUMENT,
-    MPM_ERR_INVALID_UTF8,
-    MPM_ERR_INVALID_ARGUMENT,
-    MPM_ERR_UNKNOWN_ENUM,
-    MPM_ERR_INVALID_REQUEST,
-    MPM_ERR_WRONG_OPERATION,
-    MPM_ERR_NOT_FINISHED,
-    MPM_ERR_INDEX_OUT_OF_RANGE,
-    MPM_ERR_WAIT_TIMEOUT,
-    MPM_ERR_WOULD_DEADLOCK,
-    MPM_ERR_ALREADY_SET,
-    MPM_ERR_RUNTIME,
-    MPM_ERR_PANIC,
-    MPM_ERR_ENDPOINT,
-    MPM_ERR_NOT_SET,
-    MPM_ERR_NO_OUTPUT,
-    MPM_ERR_SERVICE,
-    MPM_ERR_TRANSPORT,
-    MPM_ERR_TIMEOUT,
-    MPM_ERR_CANCELLED,
-    MPM_ERR_CREDENTIALS,
-    MPM_ERR_SIGNING,
-    MPM_ERR_INVALID_RESPONSE,
-    MPM_ERR_STORE,
-    MPM_ERR_STORE_LOCKED,
-    MPM_ERR_LATE_USAGE,
-    MPM_ERR_OUTBOX_CLOSED,
-    MPM_ERR_MACHINE_IDENTITY,
-);
-
 impl mpm_result {
-    pub fn from_u32(code: u32) -> Option<Self> {
-        Self::ALL.iter().copied().find(|c| *c as u32 == code)
+    /// The code for an error of the core: the one map, used alike when a client is made or
+    /// changed and when a call ends.
+    pub fn of(e: &Error) -> Self {
+        match e {
+            Error::InvalidRequest(_) => Self::MPM_ERR_INVALID_REQUEST,
+            Error::Endpoint(_) => Self::MPM_ERR_ENDPOINT,
+            Error::Credentials(_) => Self::MPM_ERR_CREDENTIALS,
+            Error::Signing(_) => Self::MPM_ERR_SIGNING,
+            Error::Transport(_) => Self::MPM_ERR_TRANSPORT,
+            Error::Timeout(_) => Self::MPM_ERR_TIMEOUT,
+            Error::Cancelled => Self::MPM_ERR_CANCELLED,
+            Error::Service(_) => Self::MPM_ERR_SERVICE,
+            Error::InvalidResponse(_) => Self::MPM_ERR_INVALID_RESPONSE,
+        }
     }
 }
 
@@ -160,6 +122,31 @@ impl FfiError {
 }
 
 pub type FfiResult<T> = Result<T, FfiError>;
+
+/// A core error on its way to C: `mpm_result::of` gives the code. An endpoint error's message
+/// is the core's as is (it names the region or URL); the others say what failed first.
+impl From<Error> for FfiError {
+    fn from(e: Error) -> Self {
+        let code = mpm_result::of(&e);
+        match e {
+            Error::Endpoint(m) => FfiError::new(code, m),
+            other => FfiError::new(code, other.to_string()),
+        }
+    }
+}
+
+/// A number from C that is not a value of the C enum `T` (MPM_ERR_UNKNOWN_ENUM).
+pub fn unknown_enum<T: CEnum>(value: u32) -> FfiError {
+    FfiError::new(
+        mpm_result::MPM_ERR_UNKNOWN_ENUM,
+        format!("{value} ({value:#x}) is not an {} value", T::TYPE_NAME),
+    )
+}
+
+/// The value of the C enum `T` a number from C stands for, or MPM_ERR_UNKNOWN_ENUM.
+pub fn enum_from_u32<T: CEnum>(value: u32) -> FfiResult<T> {
+    T::from_u32(value).ok_or_else(|| unknown_enum::<T>(value))
+}
 
 /// Turns an internal result into a C result code, recording any error.
 pub fn to_code(r: FfiResult<()>) -> mpm_result {
@@ -198,6 +185,16 @@ pub fn set_last_error(code: mpm_result, message: String) {
     LAST_ERROR.with(|e| *e.borrow_mut() = LastError { code, message });
 }
 
+/// The thread's last error, as `mpm_last_error_code` and `mpm_last_error_message` give it.
+pub fn last_error_code() -> mpm_result {
+    LAST_ERROR.with(|e| e.borrow().code)
+}
+
+/// See `last_error_code`; the pointer is valid until the thread's next call into mpmeter.
+pub fn last_error_message() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().message.as_ptr())
+}
+
 pub fn clear_last_error() {
     LAST_ERROR.with(|e| {
         let mut e = e.borrow_mut();
@@ -210,38 +207,70 @@ pub fn clear_last_error() {
     });
 }
 
-/// The code of the last error on this thread, `MPM_OK` if the last call succeeded.
-#[no_mangle]
-pub extern "C" fn mpm_last_error_code() -> mpm_result {
-    ffi_boundary_keep_error! { LAST_ERROR.with(|e| e.borrow().code) }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mpmeter_core::service_error::{ServiceError, ServiceErrorKind};
+    use mpmeter_core::validate::ValidationError;
 
-/// The message of the last error on this thread ("" if none). The returned pointer is
-/// borrowed: it is owned by the library and valid until this thread's next call into mpmeter.
-#[no_mangle]
-pub extern "C" fn mpm_last_error_message() -> *const c_char {
-    ffi_boundary_keep_error! { LAST_ERROR.with(|e| e.borrow().message.as_ptr()) }
-}
-
-/// A static name for a result code ("MPM_ERR_TIMEOUT"), or "MPM_UNKNOWN_RESULT" for a value
-/// this version does not define. Leaves the last error as it is, so
-/// `mpm_result_name(mpm_last_error_code())` and `mpm_last_error_message()` may be used
-/// together. The returned string is static: never free it.
-#[no_mangle]
-pub extern "C" fn mpm_result_name(code: u32) -> *const c_char {
-    ffi_boundary_keep_error! {
-        match mpm_result::from_u32(code) {
-            Some(c) => c.name().as_ptr(),
-            None => c"MPM_UNKNOWN_RESULT".as_ptr(),
+    /// One code per kind of core error, whether the error comes from making a client or from
+    /// a finished call (a transport error was MPM_ERR_RUNTIME at client creation once).
+    #[test]
+    fn every_core_error_has_its_one_code() {
+        let cases = [
+            (
+                Error::InvalidRequest(ValidationError::new("M", "r")),
+                mpm_result::MPM_ERR_INVALID_REQUEST,
+            ),
+            (Error::Endpoint("e".into()), mpm_result::MPM_ERR_ENDPOINT),
+            (
+                Error::Credentials("c".into()),
+                mpm_result::MPM_ERR_CREDENTIALS,
+            ),
+            (Error::Signing("s".into()), mpm_result::MPM_ERR_SIGNING),
+            (Error::Transport("t".into()), mpm_result::MPM_ERR_TRANSPORT),
+            (Error::Timeout("t".into()), mpm_result::MPM_ERR_TIMEOUT),
+            (Error::Cancelled, mpm_result::MPM_ERR_CANCELLED),
+            (
+                Error::Service(ServiceError {
+                    kind: ServiceErrorKind::Throttling,
+                    code: "ThrottlingException".into(),
+                    message: None,
+                }),
+                mpm_result::MPM_ERR_SERVICE,
+            ),
+            (
+                Error::InvalidResponse("i".into()),
+                mpm_result::MPM_ERR_INVALID_RESPONSE,
+            ),
+        ];
+        for (e, code) in cases {
+            assert_eq!(mpm_result::of(&e), code, "{e:?}");
+            assert_eq!(FfiError::from(e).code, code);
         }
+        assert_eq!(FfiError::from(Error::Endpoint("bad".into())).message, "bad");
+        assert_eq!(
+            FfiError::from(Error::Transport("x".into())).message,
+            "transport: x"
+        );
     }
-}
 
-/// The library version ("0.1.0"), a static string: never free it. Leaves the last error as
-/// it is.
-#[no_mangle]
-pub extern "C" fn mpm_version() -> *const c_char {
-    ffi_boundary_keep_error! {
-        concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    /// Codes are never renumbered: the published numbers, written out once more here.
+    #[test]
+    fn codes_keep_their_numbers() {
+        let published: &[(mpm_result, u32)] = &[
+            (mpm_result::MPM_OK, 0),
+            (mpm_result::MPM_ERR_NULL_ARGUMENT, 1),
+            (mpm_result::MPM_ERR_NO_OUTPUT, 16),
+            (mpm_result::MPM_ERR_SERVICE, 100),
+            (mpm_result::MPM_ERR_TRANSPORT, 101),
+            (mpm_result::MPM_ERR_INVALID_RESPONSE, 106),
+        ];
+        for (code, n) in published {
+            assert_eq!(code.to_u32(), *n, "{code:?}");
+            assert_eq!(mpm_result::from_u32(*n), Some(*code));
+        }
+        assert_eq!(mpm_result::MPM_ERR_TIMEOUT.name(), c"MPM_ERR_TIMEOUT");
+        assert_eq!(mpm_result::from_u32(99), None);
     }
 }

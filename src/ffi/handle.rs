@@ -1,5 +1,5 @@
-//! Casts between C handles and the Rust values behind them, in one place, so no other module
-//! writes a pointer cast. Each C type is an empty marker struct; `Castable` ties it to its
+//! Casts between C handles and the Rust values behind them, and writes to out-parameters, in
+//! one place, so no other module writes a pointer cast. Each C type is an empty marker struct; `Castable` ties it to its
 //! Rust type. Every handle is a `Box` made by its `_new` and destroyed by its `_free`.
 
 use super::error::{mpm_result, FfiError, FfiResult};
@@ -61,4 +61,29 @@ pub(crate) use impl_castable;
 /// Lends C a pointer to a value owned by another handle (a record inside a response).
 pub fn borrow_ptr<C: Castable>(value: &C::Rust) -> *const C {
     (value as *const C::Rust).cast()
+}
+
+/// A caller's out-parameter (`T *out`), checked when a function starts: a NULL `out` is an
+/// argument error whatever else might fail. `set` writes it, so outputs are written only on
+/// success. This and `write_out` are the one way a C function hands a number or a POD
+/// struct back.
+pub struct Out<T>(std::ptr::NonNull<T>);
+
+pub fn out_param<T>(out: *mut T) -> FfiResult<Out<T>> {
+    std::ptr::NonNull::new(out)
+        .map(Out)
+        .ok_or_else(|| FfiError::new(mpm_result::MPM_ERR_NULL_ARGUMENT, "out must not be NULL"))
+}
+
+impl<T> Out<T> {
+    pub fn set(self, value: T) {
+        // SAFETY: C passes a pointer to writable storage for one T (the documented contract).
+        unsafe { self.0.as_ptr().write(value) }
+    }
+}
+
+/// `out_param` and `set` at once, for a value already known.
+pub fn write_out<T>(out: *mut T, value: T) -> FfiResult<()> {
+    out_param(out)?.set(value);
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! clears the thread's last error on entry. A test (tests/ffi_boundary.rs) checks that every
 //! export starts with it.
 
-use super::error::{mpm_result, set_last_error};
+use super::error::{clear_last_error, mpm_result, set_last_error};
 
 /// What an export returns when its body panicked: an error code, NULL, false or 0.
 pub trait PanicDefault {
@@ -36,7 +36,7 @@ zero_default!(bool, u8, u16, u32, u64, i32, i64, usize, ());
 /// Runs an export's body; a panic becomes `MPM_ERR_PANIC` in the last error and the type's
 /// panic default as the return value.
 pub fn boundary<R: PanicDefault>(f: impl FnOnce() -> R) -> R {
-    super::error::clear_last_error();
+    clear_last_error();
     boundary_keep_error(f)
 }
 

@@ -26,6 +26,10 @@
 //! A newly opened region gets its code by the same rule; a new prefix gets the
 //! next macro-region number (0x18, ...). Codes, once published, never change.
 
+use once_cell::sync::Lazy;
+
+use super::c_enum::CEnum;
+
 /// An AWS region, as passed through the C API.
 ///
 /// The values follow QtAws's `AwsRegion::Region` (e.g. `MPM_REGION_US_EAST_1 =
@@ -36,7 +40,7 @@
 /// and neither has this enum.
 #[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, CEnum)]
 pub enum mpm_region {
     /// Not a region (QtAws `InvalidRegion`): maps to no name, and suits a
     /// getter whose client region has no code.
@@ -101,79 +105,39 @@ pub enum mpm_region {
     MPM_REGION_EU_ISOE_WEST_1 = 0x17C1,
 }
 
-use mpm_region::*;
-
-/// Every named region with its AWS name; MPM_REGION_INVALID is not here.
-const REGIONS: &[(mpm_region, &str)] = &[
-    (MPM_REGION_AP_NORTHEAST_1, "ap-northeast-1"),
-    (MPM_REGION_AP_SOUTHEAST_1, "ap-southeast-1"),
-    (MPM_REGION_AP_SOUTHEAST_2, "ap-southeast-2"),
-    (MPM_REGION_EU_WEST_1, "eu-west-1"),
-    (MPM_REGION_SA_EAST_1, "sa-east-1"),
-    (MPM_REGION_US_EAST_1, "us-east-1"),
-    (MPM_REGION_US_GOV_WEST_1, "us-gov-west-1"),
-    (MPM_REGION_US_WEST_1, "us-west-1"),
-    (MPM_REGION_US_WEST_2, "us-west-2"),
-    (MPM_REGION_AF_SOUTH_1, "af-south-1"),
-    (MPM_REGION_AP_EAST_1, "ap-east-1"),
-    (MPM_REGION_AP_EAST_2, "ap-east-2"),
-    (MPM_REGION_AP_NORTHEAST_2, "ap-northeast-2"),
-    (MPM_REGION_AP_NORTHEAST_3, "ap-northeast-3"),
-    (MPM_REGION_AP_SOUTH_1, "ap-south-1"),
-    (MPM_REGION_AP_SOUTH_2, "ap-south-2"),
-    (MPM_REGION_AP_SOUTHEAST_3, "ap-southeast-3"),
-    (MPM_REGION_AP_SOUTHEAST_4, "ap-southeast-4"),
-    (MPM_REGION_AP_SOUTHEAST_5, "ap-southeast-5"),
-    (MPM_REGION_AP_SOUTHEAST_6, "ap-southeast-6"),
-    (MPM_REGION_AP_SOUTHEAST_7, "ap-southeast-7"),
-    (MPM_REGION_CA_CENTRAL_1, "ca-central-1"),
-    (MPM_REGION_CA_WEST_1, "ca-west-1"),
-    (MPM_REGION_EU_CENTRAL_1, "eu-central-1"),
-    (MPM_REGION_EU_CENTRAL_2, "eu-central-2"),
-    (MPM_REGION_EU_NORTH_1, "eu-north-1"),
-    (MPM_REGION_EU_SOUTH_1, "eu-south-1"),
-    (MPM_REGION_EU_SOUTH_2, "eu-south-2"),
-    (MPM_REGION_EU_WEST_2, "eu-west-2"),
-    (MPM_REGION_EU_WEST_3, "eu-west-3"),
-    (MPM_REGION_IL_CENTRAL_1, "il-central-1"),
-    (MPM_REGION_ME_CENTRAL_1, "me-central-1"),
-    (MPM_REGION_ME_SOUTH_1, "me-south-1"),
-    (MPM_REGION_MX_CENTRAL_1, "mx-central-1"),
-    (MPM_REGION_US_EAST_2, "us-east-2"),
-    (MPM_REGION_CN_NORTH_1, "cn-north-1"),
-    (MPM_REGION_CN_NORTHWEST_1, "cn-northwest-1"),
-    (MPM_REGION_US_GOV_EAST_1, "us-gov-east-1"),
-    (MPM_REGION_EUSC_DE_EAST_1, "eusc-de-east-1"),
-    (MPM_REGION_US_ISO_EAST_1, "us-iso-east-1"),
-    (MPM_REGION_US_ISO_WEST_1, "us-iso-west-1"),
-    (MPM_REGION_US_ISOB_EAST_1, "us-isob-east-1"),
-    (MPM_REGION_US_ISOB_WEST_1, "us-isob-west-1"),
-    (MPM_REGION_US_ISOF_EAST_1, "us-isof-east-1"),
-    (MPM_REGION_US_ISOF_SOUTH_1, "us-isof-south-1"),
-    (MPM_REGION_EU_ISOE_WEST_1, "eu-isoe-west-1"),
-];
-
-/// Region name ("us-east-1") for a code taken from C as u32; None for an unknown code.
-pub(crate) fn region_name_from_code(code: u32) -> Option<&'static str> {
-    REGIONS
+/// Every named region with its AWS name, which is the value's name spelled as AWS spells it
+/// (MPM_REGION_US_GOV_WEST_1 is "us-gov-west-1"), so no second list of regions is written.
+static REGIONS: Lazy<Vec<(mpm_region, String)>> = Lazy::new(|| {
+    mpm_region::ALL
         .iter()
-        .find(|(r, _)| *r as u32 == code)
-        .map(|(_, name)| *name)
-}
+        .filter(|r| **r != mpm_region::MPM_REGION_INVALID)
+        .map(|r| (*r, r.short_name().to_ascii_lowercase().replace('_', "-")))
+        .collect()
+});
 
-/// Code for a region name (for `mpm_client_region()` getters); None when no enum value exists.
-///
-/// Exact match: the name is the one the client signs and builds URLs with,
-/// and "US-EAST-1" would not resolve like "us-east-1" does.
-pub(crate) fn region_code_from_name(name: &str) -> Option<u32> {
-    REGIONS
-        .iter()
-        .find(|(_, n)| *n == name)
-        .map(|(r, _)| *r as u32)
+impl mpm_region {
+    /// The AWS name ("us-east-1"); None for MPM_REGION_INVALID.
+    pub fn aws_name(self) -> Option<&'static str> {
+        REGIONS
+            .iter()
+            .find(|(r, _)| *r == self)
+            .map(|(_, name)| name.as_str())
+    }
+
+    /// The value for an AWS name, MPM_REGION_INVALID when the region has none. Exact match:
+    /// the name is the one the client signs and builds URLs with, and "US-EAST-1" would not
+    /// resolve like "us-east-1" does.
+    pub fn from_aws_name(name: &str) -> Self {
+        REGIONS
+            .iter()
+            .find(|(_, n)| n == name)
+            .map_or(mpm_region::MPM_REGION_INVALID, |(r, _)| *r)
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::mpm_region::*;
     use super::*;
     use mpmeter_core::endpoint_rules::{
         all_regions, partition_of, resolve_endpoint, EndpointParams,
@@ -238,24 +202,24 @@ mod tests {
 
     #[test]
     fn every_code_follows_the_scheme() {
-        for (region, name) in REGIONS {
+        for (region, name) in REGIONS.iter() {
             assert_eq!(*region as u32, scheme_code(name), "{name}");
         }
     }
 
     #[test]
     fn codes_round_trip() {
-        for (region, name) in REGIONS {
-            let code = *region as u32;
-            assert_eq!(region_code_from_name(name), Some(code), "{name}");
-            assert_eq!(region_name_from_code(code), Some(*name), "{code:#x}");
+        for (region, name) in REGIONS.iter() {
+            assert_eq!(mpm_region::from_aws_name(name), *region, "{name}");
+            assert_eq!(region.aws_name(), Some(name.as_str()), "{region:?}");
+            assert_eq!(mpm_region::from_u32(*region as u32), Some(*region));
         }
     }
 
     #[test]
     fn no_duplicate_codes_or_names() {
         let codes: HashSet<u32> = REGIONS.iter().map(|(r, _)| *r as u32).collect();
-        let names: HashSet<&str> = REGIONS.iter().map(|(_, n)| *n).collect();
+        let names: HashSet<&str> = REGIONS.iter().map(|(_, n)| n.as_str()).collect();
         assert_eq!(codes.len(), REGIONS.len());
         assert_eq!(names.len(), REGIONS.len());
         assert!(!codes.contains(&(MPM_REGION_INVALID as u32)));
@@ -263,18 +227,21 @@ mod tests {
 
     #[test]
     fn invalid_and_unknown_map_to_none() {
-        assert_eq!(region_name_from_code(MPM_REGION_INVALID as u32), None);
-        assert_eq!(region_name_from_code(0xB43), None);
-        assert_eq!(region_name_from_code(u32::MAX), None);
-        assert_eq!(region_code_from_name(""), None);
-        assert_eq!(region_code_from_name("US-EAST-1"), None);
-        assert_eq!(region_code_from_name("aws-global"), None);
-        assert_eq!(region_code_from_name("us-east-9"), None);
+        assert_eq!(MPM_REGION_INVALID.aws_name(), None);
+        assert_eq!(mpm_region::from_u32(0xB43), None);
+        assert_eq!(mpm_region::from_u32(u32::MAX), None);
+        for name in ["", "US-EAST-1", "aws-global", "us-east-9"] {
+            assert_eq!(
+                mpm_region::from_aws_name(name),
+                MPM_REGION_INVALID,
+                "{name}"
+            );
+        }
     }
 
     #[test]
     fn every_region_has_a_known_partition_and_an_endpoint() {
-        for (_, name) in REGIONS {
+        for (_, name) in REGIONS.iter() {
             assert!(partition_of(name).is_some(), "{name}");
             let params = EndpointParams {
                 region: Some(name.to_string()),
@@ -292,7 +259,7 @@ mod tests {
         // Fails when partitions.rs gains a region this enum lacks.
         for (partition, region) in all_regions() {
             assert!(
-                region_code_from_name(region.name).is_some(),
+                mpm_region::from_aws_name(region.name) != MPM_REGION_INVALID,
                 "{} ({}) has no mpm_region code",
                 region.name,
                 partition.id

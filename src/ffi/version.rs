@@ -1,4 +1,9 @@
-//! Version numbers for the header; a test keeps them equal to Cargo.toml.
+//! The library's version: numbers for the header (a test keeps them equal to Cargo.toml) and
+//! `mpm_version`.
+
+use std::ffi::c_char;
+
+use super::panic::ffi_boundary_keep_error;
 
 /// Major version of the library this header belongs to.
 pub const MPM_VERSION_MAJOR: u32 = 0;
@@ -6,6 +11,15 @@ pub const MPM_VERSION_MAJOR: u32 = 0;
 pub const MPM_VERSION_MINOR: u32 = 1;
 /// Patch version of the library this header belongs to.
 pub const MPM_VERSION_PATCH: u32 = 0;
+
+/// The library version ("0.1.0"), a static string: never free it. Leaves the last error as
+/// it is.
+#[no_mangle]
+pub extern "C" fn mpm_version() -> *const c_char {
+    ffi_boundary_keep_error! {
+        concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -2,11 +2,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::credentials::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::response::getters::*;
-use mpmeter::ffi::response::*;
+use mpmeter::ffi::*;
 
 pub fn cs(s: &str) -> CString {
     CString::new(s).unwrap()

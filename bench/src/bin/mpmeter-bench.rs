@@ -14,19 +14,15 @@ use std::ffi::{CStr, CString};
 use std::os::raw::c_char;
 
 use common::*;
-use mpmeter::ffi::client::{mpm_client, mpm_client_free, mpm_client_new_with_endpoint};
-use mpmeter::ffi::credentials::{mpm_credentials_free, mpm_credentials_new_basic};
-use mpmeter::ffi::error::{mpm_last_error_message, mpm_result};
-use mpmeter::ffi::operations::{mpm_client_meter_usage, mpm_client_resolve_customer};
 use mpmeter::ffi::requests::*;
-use mpmeter::ffi::response::getters::{
-    mpm_response_error_code, mpm_response_error_message, mpm_response_result,
+use mpmeter::ffi::{
+    mpm_client, mpm_client_free, mpm_client_meter_usage, mpm_client_new_with_endpoint,
+    mpm_client_resolve_customer, mpm_credentials_free, mpm_credentials_new_basic,
+    mpm_last_error_message, mpm_meter_usage_response_metering_record_id,
+    mpm_resolve_customer_response_customer_identifier, mpm_response, mpm_response_error_code,
+    mpm_response_error_message, mpm_response_free, mpm_response_result, mpm_response_wait,
+    mpm_result,
 };
-use mpmeter::ffi::response::typed::{
-    mpm_meter_usage_response_metering_record_id,
-    mpm_resolve_customer_response_customer_identifier,
-};
-use mpmeter::ffi::response::{mpm_response, mpm_response_free, mpm_response_wait};
 
 struct Strings {
     product: CString,

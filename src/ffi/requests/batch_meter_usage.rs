@@ -8,11 +8,8 @@ use super::{is_valid, optional_checked, push_capped, to_count, update};
 use crate::ffi::error::mpm_result;
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
-use mpmeter_core::model::BatchMeterUsageInput;
+use mpmeter_core::model::{BatchMeterUsageInput, MAX_USAGE_RECORDS};
 use mpmeter_core::validate::{constraints as c, validate_batch_meter_usage};
-
-/// The model's cap on records per request (UsageRecordList).
-const MAX_RECORDS: usize = 25;
 
 /// A BatchMeterUsage request: up to 25 usage records, for SaaS products. Methods:
 /// `mpm_batch_meter_usage_request_new`, `_free`, `_set_product_code`,
@@ -68,7 +65,7 @@ pub extern "C" fn mpm_batch_meter_usage_request_add_usage_record(
     ffi_boundary! {
         let record = try_ref(record, "record").map(|r| r.record().clone());
         update(request, "request", |r: &mut BatchMeterUsageInput| {
-            push_capped(&mut r.usage_records, record?, MAX_RECORDS, "UsageRecords", "records")
+            push_capped(&mut r.usage_records, record?, MAX_USAGE_RECORDS, "UsageRecords", "records")
         })
     }
 }

@@ -20,21 +20,10 @@ pub use usage_record::*;
 use std::ffi::{c_char, CString};
 
 use super::error::{mpm_result, FfiError, FfiResult};
-use super::handle::{try_mut, try_ref, Castable};
+use super::handle::{out_param, try_mut, try_ref, Castable};
 use super::strings::{optional_str, required_str};
 use mpmeter_core::validate::constraints::Violation;
 use mpmeter_core::validate::ValidationError;
-
-/// `int32_t *` and `int64_t *` out-parameters go through the same checked casts as handles.
-impl Castable for i32 {
-    type Rust = i32;
-    const NAME: &'static str = "int32_t";
-}
-
-impl Castable for i64 {
-    type Rust = i64;
-    const NAME: &'static str = "int64_t";
-}
 
 /// A value that breaks its member's constraint, as "UsageDimension must have length ...".
 fn invalid(member: &str, violation: Violation) -> FfiError {
@@ -112,8 +101,8 @@ fn is_valid<C: Castable>(
     }
 }
 
-/// Appends to a list member that the model caps at `max` items; the item past the cap is
-/// refused and the list left as it was.
+/// Appends to a list member that the model caps at `max` items (`mpmeter_core::model`'s
+/// `MAX_*`); the item past the cap is refused and the list left as it was.
 fn push_capped<T>(
     list: &mut Vec<T>,
     item: T,
@@ -139,9 +128,9 @@ fn not_set(member: &str) -> FfiError {
 }
 
 /// Writes a present number to a caller's out-parameter; MPM_ERR_NOT_SET when absent.
-fn number_out<T: Castable<Rust = T>>(value: Option<T>, member: &str, out: *mut T) -> mpm_result {
-    let written = try_mut(out, "out").and_then(|slot| {
-        *slot = value.ok_or_else(|| not_set(member))?;
+fn number_out<T>(value: Option<T>, member: &str, out: *mut T) -> mpm_result {
+    let written = out_param(out).and_then(|out| {
+        out.set(value.ok_or_else(|| not_set(member))?);
         Ok(())
     });
     super::error::to_code(written)

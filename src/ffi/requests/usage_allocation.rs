@@ -13,13 +13,8 @@ use crate::ffi::error::{mpm_result, to_ptr, FfiResult};
 use crate::ffi::handle::{free_boxed, impl_castable, to_boxed_ptr, try_ref};
 use crate::ffi::panic::ffi_boundary;
 use crate::ffi::strings::to_cstring;
-use mpmeter_core::model::{Tag, UsageAllocation};
+use mpmeter_core::model::{Tag, UsageAllocation, MAX_TAGS_PER_ALLOCATION, MAX_USAGE_ALLOCATIONS};
 use mpmeter_core::validate::{constraints as c, validate_usage_allocation};
-
-/// The model's cap on tags per allocation (TagList).
-const MAX_TAGS: usize = 5;
-/// The model's cap on allocations per request or record (UsageAllocations).
-pub(super) const MAX_ALLOCATIONS: usize = 2500;
 
 /// A usage allocation: a quantity (integer or decimal string) and 1 to 5 tags. Methods:
 /// `mpm_usage_allocation_new`, `_clone`, `_free`, `_set_allocated_usage_quantity`,
@@ -90,7 +85,8 @@ impl UsageAllocationHandle {
     }
 }
 
-/// Appends a copy of an allocation to a request's or record's list (at most 2500).
+/// Appends a copy of an allocation to a request's or record's list (at most
+/// `MAX_USAGE_ALLOCATIONS`).
 pub(super) fn push_allocation(
     list: &mut Option<Vec<UsageAllocation>>,
     allocation: UsageAllocation,
@@ -99,7 +95,7 @@ pub(super) fn push_allocation(
     let pushed = push_capped(
         &mut items,
         allocation,
-        MAX_ALLOCATIONS,
+        MAX_USAGE_ALLOCATIONS,
         "UsageAllocations",
         "allocations",
     );
@@ -198,7 +194,7 @@ pub extern "C" fn mpm_usage_allocation_add_tag(
             let key = required_checked(key, &format!("Tags[{index}].Key"), c::tag_key)?;
             let value = required_checked(value, &format!("Tags[{index}].Value"), c::tag_value)?;
             let mut tags = a.tags.take().unwrap_or_default();
-            let pushed = push_capped(&mut tags, Tag { key, value }, MAX_TAGS, "Tags", "tags");
+            let pushed = push_capped(&mut tags, Tag { key, value }, MAX_TAGS_PER_ALLOCATION, "Tags", "tags");
             a.tags = Some(tags).filter(|t| !t.is_empty());
             pushed
         })

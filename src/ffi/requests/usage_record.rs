@@ -22,8 +22,9 @@ use mpmeter_core::validate::{constraints as c, validate_usage_record};
 /// `_set_timestamp`, `_set_customer_identifier`, `_set_dimension`, `_set_quantity`,
 /// `_set_quantity_as_decimal`, `_add_usage_allocation`, `_clear_usage_allocations`,
 /// `_set_customer_aws_account_id`, `_set_license_arn`, `_is_valid`, and a getter per
-/// member (`_timestamp`, `_customer_identifier`, ..., `_usage_allocation_at`). Adding it
-/// to a request copies it. A BatchMeterUsage response hands out borrowed
+/// member: `_timestamp`, `_customer_identifier`, `_dimension`, `_quantity`,
+/// `_quantity_as_decimal`, `_customer_aws_account_id`, `_license_arn`,
+/// `_usage_allocation_count`, `_usage_allocation_at`. Adding it to a request copies it. A BatchMeterUsage response hands out borrowed
 /// `const mpm_usage_record *` values that can be read, cloned or added to a new request.
 #[allow(non_camel_case_types)]
 pub struct mpm_usage_record {

@@ -3,7 +3,8 @@
 
 use std::ffi::CString;
 
-use super::enums::{mpm_record_status, mpm_service_error};
+use super::record_result::RecordResult;
+use super::service_error::mpm_service_error;
 use crate::ffi::error::mpm_result;
 use crate::ffi::requests::UsageRecordHandle;
 use crate::ffi::strings::to_cstring;
@@ -42,14 +43,6 @@ pub enum Output {
         signature: Option<CString>,
         public_key_rotation_timestamp: Option<i64>,
     },
-}
-
-/// One entry of BatchMeterUsage's `Results`.
-pub struct RecordResult {
-    pub status: mpm_record_status,
-    pub status_name: Option<CString>,
-    pub metering_record_id: Option<CString>,
-    pub usage_record: Option<UsageRecordHandle>,
 }
 
 fn c(s: &Option<String>) -> Option<CString> {
@@ -93,20 +86,6 @@ fn convert_output(out: OperationOutput) -> Output {
     }
 }
 
-fn error_result(e: &Error) -> mpm_result {
-    match e {
-        Error::InvalidRequest(_) => mpm_result::MPM_ERR_INVALID_REQUEST,
-        Error::Endpoint(_) => mpm_result::MPM_ERR_ENDPOINT,
-        Error::Credentials(_) => mpm_result::MPM_ERR_CREDENTIALS,
-        Error::Signing(_) => mpm_result::MPM_ERR_SIGNING,
-        Error::Transport(_) => mpm_result::MPM_ERR_TRANSPORT,
-        Error::Timeout(_) => mpm_result::MPM_ERR_TIMEOUT,
-        Error::Cancelled => mpm_result::MPM_ERR_CANCELLED,
-        Error::Service(_) => mpm_result::MPM_ERR_SERVICE,
-        Error::InvalidResponse(_) => mpm_result::MPM_ERR_INVALID_RESPONSE,
-    }
-}
-
 impl Completed {
     pub fn from_outcome(outcome: Outcome<OperationOutput>) -> Self {
         let meta = outcome.meta;
@@ -123,7 +102,7 @@ impl Completed {
         match outcome.result {
             Ok(out) => done.output = Some(convert_output(out)),
             Err(e) => {
-                done.result = error_result(&e);
+                done.result = mpm_result::of(&e);
                 match &e {
                     Error::Service(se) => {
                         done.service_error = se.kind.into();

@@ -1,28 +1,19 @@
-//! The typed getters of each operation's response. Each fails cleanly (NULL / an error code,
-//! with the last error set) on another operation's response, an unfinished one, or one that
-//! did not succeed.
+//! The typed getters of `mpm_response`, one group per operation (`mpm_meter_usage_response_*`,
+//! `mpm_batch_meter_usage_response_*`, `mpm_resolve_customer_response_*`,
+//! `mpm_register_usage_response_*`): views of a finished response of that operation. Each
+//! fails cleanly (NULL / an error code, with the last error set) on another operation's
+//! response, an unfinished one, or one that did not succeed.
 
 use std::ffi::c_char;
 
-use super::completed::{Output, RecordResult};
-use super::getters::{opt_str, str_or_null};
-use super::{finished, mpm_response};
+use super::completed::Output;
+use super::record_result::{mpm_usage_record_result, RecordResult};
+use super::{finished, mpm_response, opt_str, str_or_null};
 use crate::ffi::error::{mpm_result, to_code, FfiError, FfiResult};
-use crate::ffi::handle::{borrow_ptr, impl_castable, try_ref};
+use crate::ffi::handle::{borrow_ptr, try_ref, write_out};
 use crate::ffi::panic::ffi_boundary;
-use crate::ffi::requests::mpm_usage_record;
+use crate::ffi::requests::{mpm_usage_record, UsageRecordHandle};
 use mpmeter_core::model::Operation;
-
-use super::enums::mpm_record_status;
-
-/// One entry of a BatchMeterUsage response's results, borrowed from the response. Methods:
-/// `mpm_usage_record_result_status`, `_status_name`, `_metering_record_id`, `_usage_record`.
-#[allow(non_camel_case_types)]
-pub struct mpm_usage_record_result {
-    _private: [u8; 0],
-}
-
-impl_castable!(mpm_usage_record_result => RecordResult);
 
 /// The successful output of `resp`, which must be a finished response of `op`.
 fn output_of(resp: *const mpm_response, op: Operation) -> FfiResult<&'static Output> {
@@ -47,18 +38,6 @@ fn output_of(resp: *const mpm_response, op: Operation) -> FfiResult<&'static Out
             ),
         )
     })
-}
-
-fn write_out<T: Copy>(out: *mut T, value: T) -> FfiResult<()> {
-    if out.is_null() {
-        return Err(FfiError::new(
-            mpm_result::MPM_ERR_NULL_ARGUMENT,
-            "out must not be NULL",
-        ));
-    }
-    // SAFETY: C passes a pointer to writable storage for one T.
-    unsafe { out.write(value) };
-    Ok(())
 }
 
 fn index_error(i: usize, len: usize) -> FfiError {
@@ -188,10 +167,7 @@ pub extern "C" fn mpm_register_usage_response_public_key_rotation_timestamp(
 
 fn batch(
     resp: *const mpm_response,
-) -> FfiResult<(
-    &'static [RecordResult],
-    &'static [crate::ffi::requests::UsageRecordHandle],
-)> {
+) -> FfiResult<(&'static [RecordResult], &'static [UsageRecordHandle])> {
     batch_output(resp).map(|(r, u, _)| (r, u))
 }
 
@@ -199,11 +175,7 @@ fn batch(
 /// answer.
 fn batch_output(
     resp: *const mpm_response,
-) -> FfiResult<(
-    &'static [RecordResult],
-    &'static [crate::ffi::requests::UsageRecordHandle],
-    usize,
-)> {
+) -> FfiResult<(&'static [RecordResult], &'static [UsageRecordHandle], usize)> {
     match output_of(resp, Operation::BatchMeterUsage)? {
         Output::BatchMeterUsage {
             results,
@@ -295,56 +267,4 @@ pub extern "C" fn mpm_batch_meter_usage_response_missing_count(
     out: *mut usize,
 ) -> mpm_result {
     ffi_boundary! { to_code(batch_output(response).and_then(|(_, _, m)| write_out(out, m))) }
-}
-
-/// The status of a result entry; MPM_RECORD_STATUS_NONE for NULL (see the last
-/// error) or when the service sent none.
-#[no_mangle]
-pub extern "C" fn mpm_usage_record_result_status(
-    result: *const mpm_usage_record_result,
-) -> mpm_record_status {
-    ffi_boundary! {
-        match try_ref(result, "result") {
-            Ok(r) => r.status,
-            Err(e) => { e.record(); mpm_record_status::MPM_RECORD_STATUS_NONE }
-        }
-    }
-}
-
-/// The status as the service spelled it ("Success", or a status newer than this library).
-/// The returned string is borrowed and valid until the response is freed.
-#[no_mangle]
-pub extern "C" fn mpm_usage_record_result_status_name(
-    result: *const mpm_usage_record_result,
-) -> *const c_char {
-    ffi_boundary! {
-        str_or_null(try_ref(result, "result").and_then(|r| opt_str(&r.status_name, "Status")))
-    }
-}
-
-/// The MeteringRecordId of a result entry (absent for records not metered). The returned
-/// string is borrowed and valid until the response is freed.
-#[no_mangle]
-pub extern "C" fn mpm_usage_record_result_metering_record_id(
-    result: *const mpm_usage_record_result,
-) -> *const c_char {
-    ffi_boundary! {
-        str_or_null(try_ref(result, "result").and_then(|r| opt_str(&r.metering_record_id, "MeteringRecordId")))
-    }
-}
-
-/// The usage record a result entry is about, as the service echoed it. The returned pointer
-/// is borrowed and valid until the response is freed; NULL if the service sent none.
-#[no_mangle]
-pub extern "C" fn mpm_usage_record_result_usage_record(
-    result: *const mpm_usage_record_result,
-) -> *const mpm_usage_record {
-    ffi_boundary! {
-        match try_ref(result, "result").and_then(|r| r.usage_record.as_ref().ok_or_else(|| {
-            FfiError::new(mpm_result::MPM_ERR_NOT_SET, "the result has no UsageRecord")
-        })) {
-            Ok(rec) => borrow_ptr::<mpm_usage_record>(rec),
-            Err(e) => { e.record(); std::ptr::null() }
-        }
-    }
 }

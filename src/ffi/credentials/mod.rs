@@ -2,23 +2,27 @@
 //! `AwsAnonymousCredentials`), the SDKs' default provider chain, one profile, a platform's
 //! strict source, an application callback, and which provider supplied the keys in use.
 
+mod callback;
+
+pub use callback::*;
+
 use std::ffi::{c_char, c_void};
-use std::sync::Arc;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::UNIX_EPOCH;
 
-use aws_credential_types::Credentials;
-
-use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
-use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut, try_ref};
+use super::c_enum::CEnum;
+use super::error::{enum_from_u32, mpm_result, to_code, to_ptr, FfiError, FfiResult};
+use super::handle::{free_boxed, impl_castable, out_param, to_boxed_ptr, try_ref};
 use super::panic::ffi_boundary;
+use super::runtime::block_on;
 use super::strings::{copy_to_buffer, optional_str, required_str};
-use mpmeter_core::credentials::{check_keys, ChainOptions, CredentialsSource, Platform};
+use mpmeter_core::credentials::{ChainOptions, CredentialsSource, Platform};
 
 /// Credentials a client signs its requests with. Methods: `mpm_credentials_new_basic`,
 /// `mpm_credentials_new_anonymous`, `mpm_credentials_new_default_chain`,
 /// `mpm_credentials_new_profile`, `mpm_credentials_new_for_platform`,
 /// `mpm_credentials_new_callback`, `mpm_credentials_resolve`,
-/// `mpm_credentials_provider_name`, `mpm_credentials_expiration`, `mpm_credentials_free`.
+/// `mpm_credentials_provider_name`, `mpm_credentials_expiration`, `mpm_credentials_free`
+/// (a callback writes through `mpm_credentials_out`).
 /// A client keeps its own reference, so a credentials handle may be freed as soon as the
 /// client is made; the client and the handle share one cache of resolved credentials.
 #[allow(non_camel_case_types)]
@@ -75,7 +79,7 @@ pub extern "C" fn mpm_credentials_free(credentials: *mut mpm_credentials) {
 /// kind of credentials; taken as uint32_t by `mpm_credentials_new_for_platform`.
 #[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, CEnum)]
 pub enum mpm_platform {
     /// EC2: the instance profile role, from IMDS (IMDSv2).
     MPM_PLATFORM_EC2 = 1,
@@ -86,15 +90,13 @@ pub enum mpm_platform {
     MPM_PLATFORM_EKS_IRSA = 3,
 }
 
-fn platform_from_u32(p: u32) -> FfiResult<Platform> {
-    match p {
-        1 => Ok(Platform::Ec2),
-        2 => Ok(Platform::Ecs),
-        3 => Ok(Platform::EksIrsa),
-        _ => Err(FfiError::new(
-            mpm_result::MPM_ERR_UNKNOWN_ENUM,
-            format!("platform {p} is not an mpm_platform value"),
-        )),
+impl From<mpm_platform> for Platform {
+    fn from(p: mpm_platform) -> Self {
+        match p {
+            mpm_platform::MPM_PLATFORM_EC2 => Platform::Ec2,
+            mpm_platform::MPM_PLATFORM_ECS => Platform::Ecs,
+            mpm_platform::MPM_PLATFORM_EKS_IRSA => Platform::EksIrsa,
+        }
     }
 }
 
@@ -142,124 +144,12 @@ pub extern "C" fn mpm_credentials_new_profile(name: *const c_char) -> *mut mpm_c
 #[no_mangle]
 pub extern "C" fn mpm_credentials_new_for_platform(platform: u32) -> *mut mpm_credentials {
     ffi_boundary! {
-        to_ptr(platform_from_u32(platform).map(|p| {
-            to_boxed_ptr::<mpm_credentials>(CredentialsSource::for_platform(p, ChainOptions::default()))
+        to_ptr(enum_from_u32::<mpm_platform>(platform).map(|p| {
+            to_boxed_ptr::<mpm_credentials>(CredentialsSource::for_platform(
+                p.into(),
+                ChainOptions::default(),
+            ))
         }))
-    }
-}
-
-/// Where a credentials callback writes what it fetched. Only valid during the callback
-/// call that received it; set with `mpm_credentials_out_set` or `mpm_credentials_out_fail`.
-#[allow(non_camel_case_types)]
-pub struct mpm_credentials_out {
-    _private: [u8; 0],
-}
-
-/// What a callback wrote.
-#[derive(Default)]
-pub struct CallbackOut {
-    credentials: Option<Credentials>,
-    error: Option<String>,
-}
-
-impl_castable!(mpm_credentials_out => CallbackOut);
-
-/// Fills in credentials from a callback: `access_key_id` and `secret_key` (required),
-/// `session_token` (NULL or "" for none) and `expiration` (Unix seconds, 0 for credentials
-/// that do not expire). The strings are copied. Returns MPM_OK, or an error for a NULL or
-/// non-UTF-8 key, and MPM_ERR_INVALID_ARGUMENT for a key `mpm_credentials_new_basic` would
-/// refuse; then nothing is set, and a callback returning 0 fails the fetch.
-#[no_mangle]
-pub extern "C" fn mpm_credentials_out_set(
-    out: *mut mpm_credentials_out,
-    access_key_id: *const c_char,
-    secret_key: *const c_char,
-    session_token: *const c_char,
-    expiration: i64,
-) -> mpm_result {
-    ffi_boundary! {
-        to_code((|| {
-            let o = try_mut(out, "out")?;
-            let akid = required_str(access_key_id, "access_key_id")?;
-            let secret = required_str(secret_key, "secret_key")?;
-            let token = optional_str(session_token, "session_token")?.filter(|t| !t.is_empty());
-            check_keys(&akid, &secret, token.as_deref())
-                .map_err(|m| FfiError::new(mpm_result::MPM_ERR_INVALID_ARGUMENT, m))?;
-            let expiry = match expiration {
-                0 => None,
-                s if s > 0 => Some(UNIX_EPOCH + Duration::from_secs(s as u64)),
-                s => return Err(FfiError::new(
-                    mpm_result::MPM_ERR_INVALID_ARGUMENT,
-                    format!("expiration must be 0 or Unix seconds (got {s})"),
-                )),
-            };
-            o.credentials = Some(Credentials::new(akid, secret, token, expiry, "callback"));
-            Ok(())
-        })())
-    }
-}
-
-/// Reports why a callback has no credentials (`message` is copied; NULL for none). The
-/// message reaches the failed call's error message, so it must not contain a secret.
-#[no_mangle]
-pub extern "C" fn mpm_credentials_out_fail(
-    out: *mut mpm_credentials_out,
-    message: *const c_char,
-) -> mpm_result {
-    ffi_boundary! {
-        to_code((|| {
-            let o = try_mut(out, "out")?;
-            o.error = Some(optional_str(message, "message")?.unwrap_or_default());
-            Ok(())
-        })())
-    }
-}
-
-/// A credentials callback: fetch credentials from the application's store and write them
-/// with `mpm_credentials_out_set`, then return 0; on failure call
-/// `mpm_credentials_out_fail` (optional) and return nonzero. `out` is borrowed for the call.
-#[allow(non_camel_case_types)]
-pub type mpm_credentials_callback =
-    Option<extern "C" fn(userdata: *mut c_void, out: *mut mpm_credentials_out) -> i32>;
-
-/// Frees a callback's userdata when the last client or handle using it is gone.
-#[allow(non_camel_case_types)]
-pub type mpm_userdata_free_callback = Option<extern "C" fn(userdata: *mut c_void)>;
-
-struct UserData {
-    ptr: *mut c_void,
-    free: mpm_userdata_free_callback,
-}
-
-// SAFETY: the C contract of mpm_credentials_new_callback: userdata may be used from any
-// thread, and the library serializes the calls.
-unsafe impl Send for UserData {}
-unsafe impl Sync for UserData {}
-
-impl Drop for UserData {
-    fn drop(&mut self) {
-        if let Some(f) = self.free {
-            let _ = std::panic::catch_unwind(|| f(self.ptr));
-        }
-    }
-}
-
-fn call_back(
-    cb: extern "C" fn(*mut c_void, *mut mpm_credentials_out) -> i32,
-    ud: &UserData,
-) -> Result<Credentials, String> {
-    let mut out = CallbackOut::default();
-    let ptr: *mut mpm_credentials_out = (&mut out as *mut CallbackOut).cast();
-    let rc = cb(ud.ptr, ptr);
-    match (rc, out.credentials, out.error) {
-        (0, Some(c), _) => Ok(c),
-        (0, None, _) => Err("the credentials callback returned 0 without calling \
-                             mpm_credentials_out_set"
-            .into()),
-        (rc, _, Some(m)) if !m.is_empty() => {
-            Err(format!("the credentials callback failed ({rc}): {m}"))
-        }
-        (rc, _, _) => Err(format!("the credentials callback failed ({rc})")),
     }
 }
 
@@ -277,17 +167,14 @@ pub extern "C" fn mpm_credentials_new_callback(
     free_userdata: mpm_userdata_free_callback,
 ) -> *mut mpm_credentials {
     ffi_boundary! {
-        let ud = UserData { ptr: userdata, free: free_userdata };
+        // From here the library owns `userdata`: on error too, `free_userdata` frees it.
+        let userdata = callback::UserData::new(userdata, free_userdata);
         match callback {
             None => to_ptr::<mpm_credentials>(Err(FfiError::new(
                 mpm_result::MPM_ERR_NULL_ARGUMENT,
                 "callback must not be NULL",
             ))),
-            Some(cb) => {
-                let ud = Arc::new(ud);
-                let f = move || call_back(cb, &ud);
-                to_boxed_ptr::<mpm_credentials>(CredentialsSource::callback(Arc::new(f)))
-            }
+            Some(cb) => to_boxed_ptr::<mpm_credentials>(callback::source(cb, userdata)),
         }
     }
 }
@@ -311,43 +198,23 @@ pub extern "C" fn mpm_credentials_resolve(
     }
 }
 
-pub(crate) fn resolve_blocking(source: CredentialsSource, timeout_ms: i32) -> FfiResult<()> {
-    if timeout_ms < -1 {
-        return Err(FfiError::new(
-            mpm_result::MPM_ERR_INVALID_ARGUMENT,
-            format!("timeout_ms must be -1 or more (got {timeout_ms})"),
-        ));
-    }
-    if crate::runtime::on_worker_thread() || tokio::runtime::Handle::try_current().is_ok() {
+fn resolve_blocking(source: CredentialsSource, timeout_ms: i32) -> FfiResult<()> {
+    // A credentials callback runs on a library thread inside the runtime: resolving there
+    // would wait for the very fetch that waits for the callback.
+    if tokio::runtime::Handle::try_current().is_ok() {
         return Err(FfiError::new(
             mpm_result::MPM_ERR_WOULD_DEADLOCK,
             "mpm_credentials_resolve cannot wait on a library thread (a callback)",
         ));
     }
-    let rt = crate::runtime::get().map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
-    let (tx, rx) = std::sync::mpsc::channel();
-    rt.spawn(async move {
-        crate::runtime::mark_worker();
-        let _ = tx.send(source.resolve().await.map(|_| ()));
-    });
-    let got = if timeout_ms < 0 {
-        rx.recv().map_err(|_| None)
-    } else {
-        rx.recv_timeout(Duration::from_millis(timeout_ms as u64))
-            .map_err(Some)
-    };
-    match got {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(m)) => Err(FfiError::new(mpm_result::MPM_ERR_CREDENTIALS, m)),
-        Err(Some(std::sync::mpsc::RecvTimeoutError::Timeout)) => Err(FfiError::new(
-            mpm_result::MPM_ERR_WAIT_TIMEOUT,
-            format!("no credentials within {timeout_ms} ms; the fetch goes on in the background"),
-        )),
-        Err(_) => Err(FfiError::new(
-            mpm_result::MPM_ERR_RUNTIME,
-            "the resolve task was lost",
-        )),
-    }
+    let work = async move { source.resolve().await.map(drop) };
+    block_on(
+        "mpm_credentials_resolve",
+        "resolving credentials",
+        work,
+        i64::from(timeout_ms),
+    )?
+    .map_err(|m| FfiError::new(mpm_result::MPM_ERR_CREDENTIALS, m))
 }
 
 /// Copies the name of the provider that supplied the credentials in use into `buf`
@@ -380,9 +247,7 @@ pub extern "C" fn mpm_credentials_expiration(
     ffi_boundary! {
         to_code((|| {
             let c = try_ref(credentials, "credentials")?;
-            if out.is_null() {
-                return Err(FfiError::new(mpm_result::MPM_ERR_NULL_ARGUMENT, "out must not be NULL"));
-            }
+            let out = out_param(out)?;
             let info = c.info().ok_or_else(|| FfiError::new(
                 mpm_result::MPM_ERR_NOT_FINISHED,
                 "no credentials were resolved yet (call mpm_credentials_resolve or make a call)",
@@ -392,8 +257,7 @@ pub extern "C" fn mpm_credentials_expiration(
                 format!("the credentials from {} do not expire", info.provider),
             ))?;
             let secs = exp.duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-            // SAFETY: C passes a pointer to an int64_t it owns (checked non-NULL above).
-            unsafe { *out = secs };
+            out.set(secs);
             Ok(())
         })())
     }
