@@ -1,6 +1,7 @@
 //! The outbox's unit tests: a fake transport and a manual clock pinned at chosen instants.
 
 mod delivery;
+mod perf;
 mod record;
 mod store;
 
