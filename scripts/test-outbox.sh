@@ -9,6 +9,7 @@
 #   outage_longer_than_the_retry_budget_delivers_everything
 #   outage_longer_than_the_window_expires_and_reports
 #
+# (bench::bench_outbox is left to scripts/bench-outbox.sh.)
 # MPM_PROOF_ROUNDS overrides the number of rounds of each loop; MPM_PROOF_SEED the stream's seed.
 # Prints the time the group took.
 set -euo pipefail
@@ -18,5 +19,5 @@ CARGO="${CARGO:-cargo}"
 start=$(date +%s)
 env -u CFLAGS -u CPPFLAGS -u LDFLAGS "$CARGO" build -q -p mpm-emulator
 env -u CFLAGS -u CPPFLAGS -u LDFLAGS "$CARGO" test -q -p mpmeter --test outbox_proof -- \
-    --ignored --test-threads=1 "$@"
+    --ignored --skip bench:: --test-threads=1 "$@"
 echo "test-outbox: $(( $(date +%s) - start ))s"

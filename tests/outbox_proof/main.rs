@@ -631,6 +631,16 @@ impl InProcess {
         *self.sums.entry((customer.into(), dimension.into())).or_insert(0) += parse_millionths(quantity);
     }
 
+    /// The terminal reports, once `n` have come (the callback runs on the outbox's own thread,
+    /// a moment after the state is written), at most 10 s.
+    fn reports(&self, n: usize) -> Vec<(String, i64, u32)> {
+        let t = Instant::now();
+        while self.reports.lock().unwrap().len() < n && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.reports.lock().unwrap().clone()
+    }
+
     fn stats(&self) -> mpm_outbox_stats {
         let mut st = mpm_outbox_stats::default();
         assert_eq!(unsafe { mpm_outbox_get_stats(self.ob, &mut st) }, MPM_OK);
@@ -703,7 +713,7 @@ fn outage_longer_than_the_retry_budget_delivers_everything() {
     let st = ob.stats();
     assert_eq!((st.accepted + st.duplicate, st.expired, st.pending, st.open), (24, 0, 0, 0), "{st:?}");
     compare(&ob.sums, &billed(&admin.ledger(), &[])).unwrap();
-    let reports = ob.reports.lock().unwrap().clone();
+    let reports = ob.reports(24);
     assert_eq!(reports.len(), 24);
     assert!(
         reports.iter().all(|r| r.2 == MPM_OUTBOX_STATE_ACCEPTED || r.2 == MPM_OUTBOX_STATE_DUPLICATE),
@@ -763,7 +773,7 @@ fn outage_longer_than_the_window_expires_and_reports() {
     assert_eq!(ledger.len(), 1, "{ledger:?}");
     assert_eq!(ledger[0]["customer_identifier"], "cust-c");
     assert_eq!(ledger[0]["quantity"], "7");
-    let mut reports = ob.reports.lock().unwrap().clone();
+    let mut reports = ob.reports(3);
     reports.sort();
     // cust-c's slot went out during the outage (in doubt), so it may end as "duplicate".
     for r in reports.iter_mut() {
