@@ -3,7 +3,8 @@
 
 use std::ffi::{c_char, c_void};
 
-use super::error::{mpm_result, to_code, FfiError};
+use super::c_enum::CEnum;
+use super::error::{enum_from_u32, mpm_result, to_code, FfiError};
 use super::panic::ffi_boundary;
 use crate::logging;
 
@@ -11,7 +12,7 @@ use crate::logging;
 /// the events of that level and every more severe one.
 #[repr(u32)]
 #[allow(non_camel_case_types)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, CEnum)]
 pub enum mpm_log_level {
     /// Nothing.
     MPM_LOG_OFF = 0,
@@ -54,12 +55,7 @@ pub extern "C" fn mpm_set_log_callback(
 ) -> mpm_result {
     ffi_boundary! {
         to_code((|| {
-            if min_level > logging::TRACE {
-                return Err(FfiError::new(
-                    mpm_result::MPM_ERR_UNKNOWN_ENUM,
-                    format!("log level {min_level} is not an mpm_log_level value"),
-                ));
-            }
+            enum_from_u32::<mpm_log_level>(min_level)?;
             if logging::in_callback() {
                 return Err(FfiError::new(
                     mpm_result::MPM_ERR_WOULD_DEADLOCK,
@@ -69,5 +65,29 @@ pub extern "C" fn mpm_set_log_callback(
             logging::set_callback(min_level, callback, userdata);
             Ok(())
         })())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `crate::logging` numbers the levels itself (it sits below the C surface); they must be
+    /// the C enum's numbers.
+    #[test]
+    fn the_logger_numbers_the_levels_as_the_c_enum_does() {
+        use mpm_log_level::*;
+        let pairs = [
+            (MPM_LOG_OFF, logging::OFF),
+            (MPM_LOG_ERROR, logging::ERROR),
+            (MPM_LOG_WARN, logging::WARN),
+            (MPM_LOG_INFO, logging::INFO),
+            (MPM_LOG_DEBUG, logging::DEBUG),
+            (MPM_LOG_TRACE, logging::TRACE),
+        ];
+        assert_eq!(pairs.len(), mpm_log_level::ALL.len());
+        for (level, n) in pairs {
+            assert_eq!(level.to_u32(), n, "{level:?}");
+        }
     }
 }
