@@ -36,6 +36,7 @@ static TERMINAL: AtomicUsize = AtomicUsize::new(0);
 
 extern "C" fn on_terminal(slot: *const mpm_outbox_slot, userdata: *mut c_void) {
     assert_eq!(userdata as usize, 42);
+    assert!(!mpmeter::runtime::on_worker_thread(), "a terminal callback ran on a runtime worker");
     assert!(mpm_outbox_slot_state(slot) >= MPM_OUTBOX_STATE_ACCEPTED);
     assert!(rs(mpm_outbox_slot_quantity(slot)).is_some());
     TERMINAL.fetch_add(1, Ordering::SeqCst);
@@ -246,6 +247,52 @@ fn the_month_end_rule_at_a_pinned_instant() {
     PINNED_MS.store((at_0559 + 60) * 1000, Ordering::SeqCst);
     assert_eq!(record(o, "demo-customer-2", "users", leap_day_2330, "1", None), mpm_result::MPM_ERR_LATE_USAGE);
     assert!(last_message().contains("month"), "{}", last_message());
+    mpm_outbox_free(o);
+    mpm_outbox_options_free(opts);
+    mpm_client_free(client);
+}
+
+/// Machine mode: MeterUsage with the identity the application gives, the ClientToken chosen at
+/// seal (seal-now, as a machine that shuts down), billed once in the emulator's ledger.
+#[test]
+fn machine_mode_meters_usage_once_per_hour() {
+    let emu = Emulator::start(&[]);
+    let client = client_for(&emu.url, ACCESS_KEY, SECRET_KEY);
+    let opts = options("demo-product");
+    assert_eq!(mpm_outbox_options_set_mode(opts, MPM_OUTBOX_MODE_MACHINE), mpm_result::MPM_OK);
+    assert_eq!(mpm_outbox_options_set_machine_identity(opts, c"ec2-instance:i-0test".as_ptr()), mpm_result::MPM_OK);
+    let path = store("machine");
+    let o = mpm_outbox_open(client, path.as_ptr(), opts);
+    assert!(!o.is_null(), "{}", last_message());
+    let t = now();
+    assert_eq!(mpm_outbox_record(o, c"c".as_ptr(), c"hosts".as_ptr(), t, c"1".as_ptr(), null()), mpm_result::MPM_ERR_INVALID_ARGUMENT, "a customer in machine mode");
+    for q in [c"1", c"0.25"] {
+        assert_eq!(mpm_outbox_record(o, null(), c"hosts".as_ptr(), t, q.as_ptr(), null()), mpm_result::MPM_OK, "{}", last_message());
+    }
+    assert_eq!(mpm_outbox_seal_now(o, null()), mpm_result::MPM_OK);
+    assert_eq!(mpm_outbox_flush(o, 30_000), mpm_result::MPM_OK, "{}", last_message());
+    let rows = emu.ledger();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    assert_eq!(rows[0]["operation"], "MeterUsage");
+    assert_eq!(rows[0]["quantity"], "1.25");
+    assert_eq!(rows[0]["hour"], t / 3600 * 3600);
+    let it = mpm_outbox_slots_of_hour(o, t);
+    let slot = mpm_outbox_slot_iter_next(it);
+    assert_eq!(mpm_outbox_slot_state(slot), MPM_OUTBOX_STATE_ACCEPTED);
+    assert_eq!(rs(mpm_outbox_slot_customer(slot)).unwrap(), "ec2-instance:i-0test");
+    assert_eq!(rs(mpm_outbox_slot_metering_record_id(slot)).unwrap(), rows[0]["metering_record_id"].as_str().unwrap());
+    assert!(!mpm_outbox_slot_is_foreign(slot));
+    mpm_outbox_slot_iter_free(it);
+    mpm_outbox_free(o);
+
+    // The same store on another machine: the slot is foreign, counted and never sent.
+    assert_eq!(mpm_outbox_options_set_machine_identity(opts, c"ec2-instance:i-0other".as_ptr()), mpm_result::MPM_OK);
+    let o = mpm_outbox_open(client, path.as_ptr(), opts);
+    assert!(!o.is_null(), "{}", last_message());
+    let it = mpm_outbox_slots_of_hour(o, t);
+    assert!(mpm_outbox_slot_is_foreign(mpm_outbox_slot_iter_next(it)));
+    mpm_outbox_slot_iter_free(it);
     mpm_outbox_free(o);
     mpm_outbox_options_free(opts);
     mpm_client_free(client);
