@@ -202,8 +202,13 @@ fn config_setters_check_their_arguments() {
     );
     assert_eq!(mpm_config_set_max_attempts(cfg, 5), mpm_result::MPM_OK);
     assert_eq!(
-        mpm_config_set_retry_mode(cfg, mpm_retry_mode::MPM_RETRY_MODE_ADAPTIVE as u32),
+        mpm_config_set_retry_mode(cfg, mpm_retry_mode::MPM_RETRY_MODE_STANDARD as u32),
         mpm_result::MPM_OK
+    );
+    // Not implemented, so refused rather than run as standard (tests/sdk_conventions.rs).
+    assert_eq!(
+        mpm_config_set_retry_mode(cfg, mpm_retry_mode::MPM_RETRY_MODE_ADAPTIVE as u32),
+        mpm_result::MPM_ERR_INVALID_ARGUMENT
     );
     assert_eq!(
         mpm_config_set_retry_mode(cfg, 9),

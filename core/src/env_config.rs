@@ -23,13 +23,24 @@ pub struct Sourced<T> {
     pub source: String,
 }
 
-/// How failed attempts are retried. Only "standard" is implemented; "legacy" and "adaptive"
-/// are accepted and run as standard (adaptive's client-side rate limiting is not done).
+/// How failed attempts are retried. Only "standard" is implemented: "legacy" and "adaptive"
+/// (the SDKs' client-side rate limiting) are parsed so that they can be refused by name,
+/// never run as standard behind the caller's back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryMode {
     Standard,
     Legacy,
     Adaptive,
+}
+
+/// Why a retry mode other than standard is refused (`value` as given, `source` where from).
+pub fn unsupported_retry_mode(value: &str, source: &str) -> String {
+    format!(
+        "retry mode {} (from {source}) is not supported: this library implements the SDKs' \
+         \"standard\" mode only (adaptive's client-side rate limiting and the legacy mode \
+         are not implemented); set it to standard or remove it",
+        quote(value.trim())
+    )
 }
 
 impl RetryMode {
@@ -260,11 +271,7 @@ impl EnvSettings {
                 )
             })?;
             if mode != RetryMode::Standard {
-                s.notes.push(format!(
-                    "retry mode {} from {} runs as standard",
-                    quote(v.value.trim()),
-                    v.source
-                ));
+                return Err(unsupported_retry_mode(&v.value, &v.source));
             }
             s.retry_mode = Some(Sourced {
                 value: mode,
@@ -433,12 +440,24 @@ mod tests {
 
     #[test]
     fn flags_retries_and_errors() {
-        let cfg = "[default]\nuse_fips_endpoint = true\nmax_attempts = 5\nretry_mode = adaptive\n";
+        let cfg = "[default]\nuse_fips_endpoint = true\nmax_attempts = 5\nretry_mode = standard\n";
         let s = load(BASE, cfg).unwrap();
         assert!(s.use_fips.unwrap().value);
         assert_eq!(s.max_attempts.unwrap().value, 5);
-        assert_eq!(s.retry_mode.unwrap().value, RetryMode::Adaptive);
-        assert!(s.notes.iter().any(|n| n.contains("runs as standard")));
+        assert_eq!(s.retry_mode.unwrap().value, RetryMode::Standard);
+        // Adaptive and legacy are refused, by name and source, never run as standard.
+        for mode in ["adaptive", "legacy"] {
+            let cfg = format!("[default]\nretry_mode = {mode}\n");
+            let e = load(BASE, &cfg).unwrap_err();
+            assert!(e.contains(mode) && e.contains("not supported"), "{e}");
+            let mut env = BASE.to_vec();
+            env.push(("AWS_RETRY_MODE", mode));
+            let e = load(&env, "").unwrap_err();
+            assert!(
+                e.contains("AWS_RETRY_MODE") && e.contains("standard"),
+                "{e}"
+            );
+        }
         let mut env = BASE.to_vec();
         env.push(("AWS_USE_DUALSTACK_ENDPOINT", "yes"));
         assert!(load(&env, "")

@@ -170,7 +170,8 @@ C_ENUMS[Platform] = ("mpm_platform", "MPM_PLATFORM_")
 
 
 class RetryMode(IntEnum):
-    """Retry modes (`mpm_retry_mode`); all run as standard in this version."""
+    """Retry modes (`mpm_retry_mode`): only STANDARD is implemented; LEGACY and ADAPTIVE are
+    refused (InvalidRequestError), never run as standard."""
 
     STANDARD = 1
     LEGACY = 2
