@@ -8,14 +8,7 @@ use std::ffi::{c_void, CString};
 use std::ptr::{null, null_mut};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 
-use mpmeter::ffi::client::*;
-use mpmeter::ffi::error::*;
-use mpmeter::ffi::last_error::*;
-use mpmeter::ffi::outbox::*;
-use mpmeter::ffi::outbox_event::*;
-use mpmeter::ffi::outbox_options::*;
-use mpmeter::ffi::outbox_slot::*;
-use mpmeter::ffi::outbox_stats::*;
+use mpmeter::ffi::*;
 use support::capi::*;
 use support::emulator::{Emulator, ACCESS_KEY, SECRET_KEY};
 
