@@ -76,6 +76,10 @@ else
 fi
 
 echo
+echo "== the outbox across kill -9 (scripts/demo-outbox.sh)"
+"$root/scripts/demo-outbox.sh" || status=1
+
+echo
 if [ "$status" = 0 ]; then
     echo "demo finished: every example succeeded"
 else
