@@ -1292,7 +1292,8 @@ mpm_result mpm_client_get_metrics(const mpm_client *client, mpm_client_metrics *
  *
  * For testing only: MPM_OUTBOX_CRASH_AT=after_commit|after_claim|after_send[:N] in the
  * environment makes the process SIGKILL itself the Nth time it passes that point, and
- * MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL gives up synchronous=FULL (and with it durability).
+ * MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL gives up synchronous=FULL (and with it durability) when
+ * a test VFS is set (mpm_outbox_options_set_sqlite_vfs), and only then.
  */
 mpm_outbox *mpm_outbox_open(const mpm_client *client,
                             const char *store,

@@ -90,7 +90,13 @@ fn open(
     };
     opts.crash_hook = outbox_crash::from_env()
         .map_err(|m| FfiError::new(mpm_result::MPM_ERR_INVALID_ARGUMENT, m))?;
-    opts.sqlite_synchronous = outbox_crash::synchronous_from_env();
+    // Only on the test VFS path (mpm_outbox_options_set_sqlite_vfs): a production process
+    // never gives up synchronous=FULL, whatever its environment says.
+    opts.sqlite_synchronous = if opts.sqlite_vfs.is_some() {
+        outbox_crash::synchronous_from_env()
+    } else {
+        2
+    };
     let rt = runtime::get().map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
     if opts.mode == Mode::Machine && opts.machine_identity.is_none() {
         not_on_worker("mpm_outbox_open (asking the metadata services for the machine identity)")?;
@@ -118,7 +124,8 @@ fn open(
 ///
 /// For testing only: MPM_OUTBOX_CRASH_AT=after_commit|after_claim|after_send[:N] in the
 /// environment makes the process SIGKILL itself the Nth time it passes that point, and
-/// MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL gives up synchronous=FULL (and with it durability).
+/// MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL gives up synchronous=FULL (and with it durability) when
+/// a test VFS is set (mpm_outbox_options_set_sqlite_vfs), and only then.
 #[no_mangle]
 pub extern "C" fn mpm_outbox_open(
     client: *const mpm_client,
