@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 use aws_credential_types::Credentials;
 
 use crate::model::Operation;
-use crate::signing::sign_headers;
+use crate::signing::{Signer, ToSign};
 
 /// The largest answer read into memory; the service's biggest (25 echoed records) is far below.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -35,6 +35,7 @@ pub enum AttemptError {
 pub struct AttemptRequest<'a> {
     pub op: Operation,
     pub url: &'a reqwest::Url,
+    pub signer: &'a Signer,
     pub region: &'a str,
     pub credentials: Option<&'a Credentials>,
     pub body: &'a [u8],
@@ -70,6 +71,8 @@ pub async fn send_attempt(
     static TARGET: HeaderName = HeaderName::from_static("x-amz-target");
     static INVOCATION: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
     static SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
+    static AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+    static TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
     let value = |v: &str| {
         HeaderValue::from_str(v)
             .map_err(|_| AttemptError::Signing("a header value is not valid".into()))
@@ -79,24 +82,26 @@ pub async fn send_attempt(
     headers.insert(TARGET.clone(), HeaderValue::from_static(req.op.target()));
     headers.insert(INVOCATION.clone(), value(req.invocation_id)?);
     if let Some(creds) = req.credentials {
-        let to_sign = [
-            ("content-type", CONTENT_TYPE),
-            ("x-amz-target", req.op.target()),
-            ("amz-sdk-invocation-id", req.invocation_id),
-        ];
-        let signed = sign_headers(
-            creds,
-            req.region,
-            req.url.as_str(),
-            &to_sign,
-            req.body,
-            req.signing_time,
-        )
-        .map_err(AttemptError::Signing)?;
-        for (k, v) in signed {
-            let name = HeaderName::from_bytes(k.as_bytes())
-                .map_err(|_| AttemptError::Signing("signing produced a bad header name".into()))?;
-            headers.insert(name, value(&v)?);
+        let to_sign = ToSign {
+            region: req.region,
+            url: req.url,
+            content_type: CONTENT_TYPE,
+            target: req.op.target(),
+            invocation_id: req.invocation_id,
+            body: req.body,
+        };
+        let signed = req
+            .signer
+            .sign(creds, &to_sign, req.signing_time)
+            .map_err(AttemptError::Signing)?;
+        let owned = |v: String| {
+            HeaderValue::try_from(v)
+                .map_err(|_| AttemptError::Signing("a header value is not valid".into()))
+        };
+        headers.insert(reqwest::header::AUTHORIZATION, owned(signed.authorization)?);
+        headers.insert(AMZ_DATE.clone(), owned(signed.amz_date)?);
+        if let Some(t) = signed.security_token {
+            headers.insert(TOKEN.clone(), owned(t)?);
         }
     }
     // Not signed: it changes with every attempt and is only for the service's metrics.

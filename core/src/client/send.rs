@@ -125,6 +125,7 @@ impl Client {
             let req = AttemptRequest {
                 op: call.op,
                 url: &target.url,
+                signer: &target.signer,
                 region: &target.region,
                 credentials: creds.as_ref(),
                 body: &call.body,

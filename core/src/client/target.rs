@@ -5,6 +5,7 @@ use crate::credentials::CredentialsSource;
 use crate::endpoint_rules::{check_endpoint, check_region, resolve_endpoint, EndpointParams};
 use crate::quote::quote;
 use crate::redact;
+use crate::signing::Signer;
 
 #[derive(Debug, Clone)]
 pub struct Target {
@@ -16,6 +17,8 @@ pub struct Target {
     /// The endpoint the caller set, which overrides the region's.
     pub explicit_endpoint: Option<String>,
     pub credentials: CredentialsSource,
+    /// How requests to `url` are signed, with the cached signing key.
+    pub signer: Signer,
 }
 
 impl Target {
@@ -36,6 +39,7 @@ impl Target {
         Ok(Self {
             region: region.to_string(),
             endpoint,
+            signer: Signer::new(&url),
             url,
             explicit_endpoint: explicit_endpoint.map(str::to_string),
             credentials,
