@@ -219,9 +219,14 @@ impl ClientConfig {
     pub fn http_builder(&self) -> Result<reqwest::ClientBuilder, String> {
         let mut b = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Retries are the client's own (core::retry); reqwest's layer would copy every
+            // request in case it retried a refused HTTP/2 stream.
+            .retry(reqwest::retry::never().max_retries_per_request(0))
             .connect_timeout(self.timeouts.connect)
             .user_agent(user_agent(self.app_id.as_deref()));
         match &self.proxy {
+            // No proxy in the environment: none to match, ever.
+            Proxy::FromEnvironment if !proxy_in_environment() => b = b.no_proxy(),
             Proxy::FromEnvironment => {}
             Proxy::None => b = b.no_proxy(),
             Proxy::Url { url, no_proxy } => {
@@ -250,6 +255,20 @@ fn at_least_a_millisecond(t: Duration, what: &str) -> Result<Duration, String> {
         return Err(format!("{what} must be at least 1 ms"));
     }
     Ok(t)
+}
+
+/// Whether the environment names a proxy reqwest would use (it reads these variables).
+fn proxy_in_environment() -> bool {
+    [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()))
 }
 
 /// The certificates of a PEM bundle; an error if it holds none or one is unreadable.

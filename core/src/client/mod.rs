@@ -69,9 +69,12 @@ impl Client {
             config.use_dual_stack,
         )
         .map_err(Error::Endpoint)?;
-        let http = config
-            .http_builder()
-            .map_err(Error::Transport)?
+        let mut http = config.http_builder().map_err(Error::Transport)?;
+        if target.url.scheme() == "http" {
+            // No HTTP/2 over plain http (it would need prior knowledge): one protocol less.
+            http = http.http1_only();
+        }
+        let http = http
             .pool_idle_timeout(std::time::Duration::from_secs(50))
             .build()
             .map_err(|e| Error::Transport(format!("cannot build the HTTP client: {e}")))?;
