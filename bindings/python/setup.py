@@ -28,6 +28,7 @@ import subprocess
 
 from setuptools import setup
 from setuptools.command.build_py import build_py
+from setuptools.dist import Distribution
 
 try:  # setuptools >= 70.1 has bdist_wheel itself
     from setuptools.command.bdist_wheel import bdist_wheel
@@ -91,6 +92,14 @@ class BuildPyWithLibrary(build_py):
         self.distribution.mpmeter_library = dest
 
 
+class BinaryDistribution(Distribution):
+    """Not pure: the package holds a shared library, so it installs into platlib (where
+    auditwheel and installers expect binaries) and the wheel's root is not purelib."""
+
+    def has_ext_modules(self):
+        return True
+
+
 class PlatformWheel(bdist_wheel):
     def finalize_options(self):
         super().finalize_options()
@@ -109,4 +118,5 @@ class PlatformWheel(bdist_wheel):
         return "py3", "none", plat
 
 
-setup(cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel})
+setup(distclass=BinaryDistribution,
+      cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel})
