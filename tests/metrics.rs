@@ -119,29 +119,38 @@ fn counters_follow_the_emulator_faults() {
     mpm_client_free(c);
 }
 
+/// Polls `f` for up to 5 s.
+fn until(f: impl Fn() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !f() {
+        if std::time::Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    true
+}
+
 #[test]
 fn in_flight_and_cancelled_calls() {
     let emu = Emulator::start(&[]);
     let c = client(&emu.url);
-    emu.fault(r#"{"mode":"delay","count":1,"delay_ms":250}"#);
+    emu.fault(r#"{"mode":"delay","count":1,"delay_ms":1500}"#);
     let req = request("users", past_hour());
     let resp = mpm_client_meter_usage(c, req);
-    std::thread::sleep(std::time::Duration::from_millis(100));
-    assert_eq!(metrics(c).in_flight, 1);
+    assert!(until(|| metrics(c).in_flight == 1), "{:?}", metrics(c));
     assert_eq!(wait(resp), mpm_result::MPM_OK);
     mpm_response_free(resp);
     assert_eq!(metrics(c).in_flight, 0);
 
-    emu.fault(r#"{"mode":"delay","count":1,"delay_ms":2000}"#);
+    emu.fault(r#"{"mode":"delay","count":1,"delay_ms":3000}"#);
     let resp = mpm_client_meter_usage(c, req);
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    // Cancelled once it is on the wire (a call cancelled before it starts is never counted).
+    assert!(until(|| metrics(c).in_flight == 1), "{:?}", metrics(c));
     assert_eq!(mpm_response_cancel(resp), mpm_result::MPM_OK);
     mpm_response_wait(resp, 5_000);
     mpm_response_free(resp);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while metrics(c).in_flight != 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    assert!(until(|| metrics(c).in_flight == 0), "{:?}", metrics(c));
     let m = metrics(c);
     assert_eq!(
         (m.in_flight, m.failed_cancelled, m.failed),
