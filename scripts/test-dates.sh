@@ -15,7 +15,8 @@
 # - emulator, rust: `cargo test` with cargo's runner preloading libfaketime, so the test
 #   binaries and every emulator they start see the fake time. CLOCK_MONOTONIC is not faked
 #   (FAKETIME_DONT_FAKE_MONOTONIC=1): std's and tokio's timed waits use it with the kernel.
-#   rust = the integration tests that start the emulator (tests/*.rs with Emulator::start).
+#   rust = the integration tests that start the emulator (tests/*.rs and core/tests/*.rs with
+#   Emulator::start).
 # - python (bindings/python/tests), boto3 (tests/python): CLOCK_MONOTONIC is faked too, as
 #   libfaketime 0.9.10 fails Python's time.sleep (clock_nanosleep, EINVAL) otherwise. Faking
 #   it upsets the library's own timed waits, so test_wait_timeout_leaves_the_call_running (a
@@ -73,10 +74,15 @@ if has rust || has python || has boto3 || has c; then
 fi
 # Test binaries compiled now, so that only the runs below see the fake clock.
 if has emulator; then "${nobuild_env[@]}" cargo test -q --no-run -p mpm-emulator || exit 1; fi
-if has rust; then "${nobuild_env[@]}" cargo test -q --no-run -p mpmeter || exit 1; fi
+if has rust; then "${nobuild_env[@]}" cargo test -q --no-run -p mpmeter -p mpmeter-core || exit 1; fi
+# Each crate's own: the C library's in tests/, the core's in core/tests/.
 rust_tests=()
 for f in $(grep -l 'Emulator::start' tests/*.rs); do
     rust_tests+=(--test "$(basename "$f" .rs)")
+done
+core_tests=()
+for f in $(grep -l 'Emulator::start' core/tests/*.rs); do
+    core_tests+=(--test "$(basename "$f" .rs)")
 done
 if has python || has boto3; then
     scripts/setup.sh python
@@ -114,6 +120,10 @@ for date in "$@"; do
             >"$tmp/out" 2>&1
         then pass "$date: cargo test -p mpmeter ${rust_tests[*]}"
         else sed 's/^/  | /' "$tmp/out"; fail "$date: cargo test -p mpmeter ${rust_tests[*]}"; fi
+        if env "$runner_var=env LD_PRELOAD=$lib" cargo test -q -p mpmeter-core "${core_tests[@]}" \
+            >"$tmp/out" 2>&1
+        then pass "$date: cargo test -p mpmeter-core ${core_tests[*]}"
+        else sed 's/^/  | /' "$tmp/out"; fail "$date: cargo test -p mpmeter-core ${core_tests[*]}"; fi
     fi
     pyfake=("${fake[@]}" FAKETIME_DONT_FAKE_MONOTONIC=0
         MPM_EMULATOR="$root/target/debug/mpm-emulator"

@@ -24,7 +24,7 @@
 //! - `outage_longer_than_the_retry_budget_delivers_everything` and
 //!   `outage_longer_than_the_window_expires_and_reports`: the service away.
 
-#[path = "../support/emulator.rs"]
+#[path = "../../core/tests/support/emulator.rs"]
 #[allow(dead_code)]
 mod emulator_support;
 

@@ -101,8 +101,8 @@ pub fn start(handler: Handler) -> Stub {
 /// The same over HTTPS, with the test certificate for 127.0.0.1 in tests/data (trust
 /// `tests/data/test-ca.pem`).
 pub fn start_tls(handler: Handler) -> Stub {
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
-    let read = |f: &str| std::fs::read(format!("{data}{f}")).expect("test TLS material");
+    let data = super::workspace::test_data();
+    let read = |f: &str| std::fs::read(data.join(f)).expect("test TLS material");
     use rustls::pki_types::pem::PemObject;
     let certs = rustls::pki_types::CertificateDer::pem_slice_iter(&read("localhost-cert.pem"))
         .collect::<Result<Vec<_>, _>>()

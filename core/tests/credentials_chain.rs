@@ -6,110 +6,18 @@
 
 mod support;
 
+use support::aws_env::Env;
 use support::stub_aws;
 
-use std::path::PathBuf;
-use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use mpmeter_core::credentials::{ChainOptions, CredentialsSource, Platform};
-
-static ENV_LOCK: Mutex<()> = Mutex::new(());
-
-const VARS: &[&str] = &[
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-    "AWS_ROLE_ARN",
-    "AWS_ROLE_SESSION_NAME",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
-    "AWS_EC2_METADATA_DISABLED",
-    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_STS",
-    "AWS_STS_REGIONAL_ENDPOINTS",
-    "AWS_METADATA_SERVICE_TIMEOUT",
-    "AWS_METADATA_SERVICE_NUM_ATTEMPTS",
-    "HTTP_PROXY",
-    "HTTPS_PROXY",
-    "http_proxy",
-    "https_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-];
-
-/// A clean environment: no AWS variables, empty profile files, IMDS at a closed port.
-struct Env {
-    _guard: std::sync::MutexGuard<'static, ()>,
-    dir: PathBuf,
-}
-
-impl Env {
-    fn new(name: &str) -> Self {
-        let guard = ENV_LOCK.lock().unwrap_or_else(|p| p.into_inner());
-        for v in VARS {
-            std::env::remove_var(v);
-        }
-        let dir = std::env::temp_dir().join(format!("mpm-creds-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let env = Env { _guard: guard, dir };
-        env.file("config", "");
-        env.file("credentials", "");
-        env.set("AWS_CONFIG_FILE", env.path("config"));
-        env.set("AWS_SHARED_CREDENTIALS_FILE", env.path("credentials"));
-        // Nothing listens on port 9 of loopback: IMDS is "not on EC2".
-        env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
-        env.set("AWS_REGION", "us-east-1");
-        env
-    }
-    fn path(&self, f: &str) -> String {
-        self.dir.join(f).display().to_string()
-    }
-    fn file(&self, f: &str, text: &str) -> String {
-        std::fs::write(self.dir.join(f), text).unwrap();
-        self.path(f)
-    }
-    fn set(&self, k: &str, v: impl AsRef<str>) {
-        std::env::set_var(k, v.as_ref());
-    }
-    fn unset(&self, k: &str) {
-        std::env::remove_var(k);
-    }
-}
-
-impl Drop for Env {
-    fn drop(&mut self) {
-        for v in VARS {
-            std::env::remove_var(v);
-        }
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn rt() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Resolves and returns (akid, secret, token, provider, expiry) or the error.
 fn resolve(
     src: &CredentialsSource,
 ) -> Result<(String, String, Option<String>, String, Option<SystemTime>), String> {
-    let c = rt().block_on(src.resolve())?.expect("not anonymous");
+    let c = support::runtime::block_on(src.resolve())?.expect("not anonymous");
     let info = src.info().expect("info after resolve");
     Ok((
         c.access_key_id().to_string(),
@@ -280,7 +188,7 @@ fn credential_process_stderr_reaches_no_message_with_a_secret() {
         &format!("[profile proc]\ncredential_process = {script}\n"),
     );
     let src = CredentialsSource::profile(Some("proc"), ChainOptions::default());
-    let rt = rt();
+    let rt = support::runtime::rt();
     assert!(rt.block_on(src.resolve()).is_ok());
     let err = rt.block_on(src.resolve()).unwrap_err();
     assert!(err.contains("refresh failed"), "{err}");
@@ -509,7 +417,7 @@ fn secrets_never_reach_debug_or_errors() {
     ];
     let mut text = String::new();
     for s in &sources {
-        let r = rt().block_on(s.resolve());
+        let r = support::runtime::block_on(s.resolve());
         text.push_str(&format!("{s:?} {:?} {:?}\n", s.info(), r.as_ref().err()));
         if let CredentialsSource::Provider(p) = s {
             text.push_str(&format!("{p:?}\n"));
@@ -525,67 +433,6 @@ fn secrets_never_reach_debug_or_errors() {
         text.contains("environment") && text.contains("callback"),
         "{text}"
     );
-}
-
-#[test]
-fn region_from_imds_only_when_asked_and_only_when_unset() {
-    use mpmeter::ffi::config::*;
-    use mpmeter::ffi::mpm_result;
-    use mpmeter::ffi::{mpm_client_free, mpm_client_new_with_config, mpm_client_region_name};
-
-    let env = Env::new("imds-region");
-    env.unset("AWS_REGION");
-    let imds = stub_aws::imds("ASIAREG", Duration::from_secs(3600));
-    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url);
-    let cfg = mpm_config_new_from_environment();
-    assert!(!cfg.is_null());
-    assert!(
-        imds.requests().is_empty(),
-        "loading the environment makes no network call"
-    );
-    assert_eq!(
-        mpm_config_load_region_from_imds(cfg, 0),
-        mpm_result::MPM_ERR_INVALID_ARGUMENT
-    );
-    assert_eq!(
-        mpm_config_load_region_from_imds(cfg, 2000),
-        mpm_result::MPM_OK
-    );
-    let client =
-        mpm_client_new_with_config(std::ptr::null(), std::ptr::null(), std::ptr::null(), cfg);
-    assert!(!client.is_null());
-    let mut buf = [0 as std::ffi::c_char; 32];
-    mpm_client_region_name(client, buf.as_mut_ptr(), buf.len());
-    let region = unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert_eq!(region, "eu-west-3", "the stub IMDS's placement/region");
-    mpm_client_free(client);
-    mpm_config_free(cfg);
-
-    // A region from the environment wins and IMDS is not asked.
-    env.set("AWS_REGION", "ap-south-1");
-    let before = imds.requests().len();
-    let cfg = mpm_config_new_from_environment();
-    assert_eq!(
-        mpm_config_load_region_from_imds(cfg, 2000),
-        mpm_result::MPM_OK
-    );
-    assert_eq!(imds.requests().len(), before);
-    mpm_config_free(cfg);
-
-    // Off EC2 (nothing listening): a clear error within the timeout.
-    env.unset("AWS_REGION");
-    env.set("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9");
-    let cfg = mpm_config_new_from_environment();
-    let start = std::time::Instant::now();
-    assert_eq!(
-        mpm_config_load_region_from_imds(cfg, 300),
-        mpm_result::MPM_ERR_ENDPOINT
-    );
-    assert!(start.elapsed() < Duration::from_secs(3));
-    mpm_config_free(cfg);
 }
 
 /// STS, IMDS and the container endpoint never redirect: a 3xx from any of them fails the

@@ -18,7 +18,13 @@ fn binary() -> PathBuf {
     if let Some(p) = std::env::var_os("MPM_EMULATOR") {
         return PathBuf::from(p);
     }
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    // The workspace root (the nearest directory holding Cargo.lock), whichever crate's tests
+    // run; found here rather than through `workspace` so this file can be included alone.
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .find(|p| p.join("Cargo.lock").exists())
+        .expect("the workspace root holds Cargo.lock")
+        .to_path_buf();
     let bin = root.join("target/debug/mpm-emulator");
     assert!(
         bin.exists(),

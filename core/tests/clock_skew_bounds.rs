@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use mpmeter::runtime;
 use mpmeter_core::client::{Client, ClientConfig};
 use mpmeter_core::credentials::CredentialsSource;
 use mpmeter_core::model::MeterUsageInput;
@@ -68,7 +67,7 @@ fn meter(c: &Client) {
         usage_quantity: Some(1),
         ..Default::default()
     };
-    let _ = runtime::get().unwrap().block_on(c.meter_usage(&input));
+    let _ = support::runtime::block_on(c.meter_usage(&input));
 }
 
 /// Seconds since the epoch of an `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`).

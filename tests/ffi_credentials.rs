@@ -335,7 +335,6 @@ fn meter_ok(client: *mut mpm_client) {
     mpm_meter_usage_request_free(req);
 }
 
-
 #[test]
 fn client_from_environment_meters_with_web_identity_credentials_from_sts() {
     let _g = clean_env();
