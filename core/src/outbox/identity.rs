@@ -13,8 +13,8 @@ use crate::error::error_chain;
 
 const NAMESPACE_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 
-/// Finds this machine's identity: "ecs-task:<arn>", "eks-pod:<namespace>/<pod>" or
-/// "ec2-instance:<id>".
+/// Finds this machine's identity: `ecs-task:<arn>`, `eks-pod:<namespace>/<pod>` or
+/// `ec2-instance:<id>`.
 pub async fn detect(timeout: Duration) -> Result<String, String> {
     if let Ok(uri) = std::env::var("ECS_CONTAINER_METADATA_URI_V4") {
         return ecs_task(&uri, timeout).await.map(|arn| format!("ecs-task:{arn}"));
