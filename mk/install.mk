@@ -31,10 +31,10 @@ SETUP_GROUPS += install
 .PHONY: install uninstall release-lib release-emulator test-install
 
 release-lib:
-	cargo build --release -p mpmeter
+	$(CARGO_ENV) $(CARGO) build --release -p mpmeter
 
 release-emulator:
-	cargo build --release -p mpm-emulator
+	$(CARGO_ENV) $(CARGO) build --release -p mpm-emulator
 
 # The SONAME comes from build.rs (-Wl,-soname,libmpmeter.so.MAJOR); for a library built
 # without it, patchelf sets it when present, else the install says what is wrong.

@@ -8,8 +8,8 @@ SETUP_GROUPS += python
 
 .PHONY: test-python test-python-wheel python-wheel
 
-# The tests load target/debug/libmpmeter.so and start target/debug/mpm-emulator per module;
-# skipped without the .venv (scripts/setup.sh python).
+# The tests load target/debug/libmpmeter.so and start target/debug/mpm-emulator per module
+# (tests/python/mpm_emulator.py); skipped without the .venv (scripts/setup.sh python).
 test-python: lib emulator
 	@scripts/setup.sh python
 	@if scripts/setup.sh --check python; then \

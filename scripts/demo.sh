@@ -12,8 +12,7 @@ EX="$root/build/examples"
 EMULATOR="$root/target/debug/mpm-emulator"
 
 echo "== building the library, the C examples and the emulator"
-"$MAKE" --no-print-directory -s lib examples
-env -u CFLAGS -u CPPFLAGS -u LDFLAGS cargo build -q -p mpm-emulator
+"$MAKE" --no-print-directory -s lib examples emulator
 
 tmp="$(mktemp -d)"
 # shellcheck source=scripts/lib/emulator.sh
@@ -25,7 +24,6 @@ cleanup() {
 trap cleanup EXIT
 
 start_emulator "$EMULATOR" "$tmp"
-port="${endpoint##*:}"
 echo "== mpm-emulator listening on $endpoint"
 
 # The examples read the usual AWS variables; these are the emulator's default credentials.
@@ -54,19 +52,9 @@ echo
 echo "== a failure, as the examples report it (an expired registration token)"
 "$EX/resolve_customer" --registration-token expired-registration-token || true
 
-# GET with bash's /dev/tcp, so the demo needs no curl.
-get() {
-    local resp
-    exec 3<>"/dev/tcp/127.0.0.1/$port"
-    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$1" "$port" >&3
-    resp="$(cat <&3)"
-    exec 3<&-
-    printf '%s\n' "${resp#*$'\r\n\r\n'}"
-}
-
 echo
 echo "== what the emulator metered (GET $endpoint/__mpm/ledger)"
-ledger="$(get /__mpm/ledger)"
+ledger="$(emulator_admin GET /__mpm/ledger)"
 if command -v python3 >/dev/null 2>&1 && printf '%s' "$ledger" | python3 -m json.tool 2>/dev/null; then
     :
 elif command -v jq >/dev/null 2>&1 && printf '%s' "$ledger" | jq . 2>/dev/null; then

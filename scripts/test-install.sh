@@ -18,9 +18,10 @@ major="${version%%.*}"
 soname="libmpmeter.so.$major"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/mpm-install.XXXXXX")"
-emulator_pid=
+# shellcheck source=scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 cleanup() {
-    if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; wait "$emulator_pid" 2>/dev/null || true; fi
+    stop_emulator
     if [ "${KEEP:-0}" = 1 ]; then echo "kept $tmp"; else rm -rf "$tmp"; fi
 }
 trap cleanup EXIT
@@ -62,15 +63,8 @@ ok "make install DESTDIR: files under DESTDIR, paths without it"
 
 # --- the emulator ---------------------------------------------------------------------------
 
-[ -x "$emulator_bin" ] || fail "no emulator at $emulator_bin (cargo build -p mpm-emulator)"
-"$emulator_bin" --listen 127.0.0.1:0 >"$tmp/emulator.out" 2>/dev/null &
-emulator_pid=$!
-for _ in $(seq 100); do
-    [ -s "$tmp/emulator.out" ] && break
-    sleep 0.05
-done
-endpoint="$(head -n 1 "$tmp/emulator.out" | sed -n 's|^listening on \(http://127\.0\.0\.1:[0-9]*\)$|\1|p')"
-[ -n "$endpoint" ] || fail "the emulator did not start"
+[ -x "$emulator_bin" ] || fail "no emulator at $emulator_bin (make emulator)"
+start_emulator "$emulator_bin" "$tmp" || fail "the emulator did not start"
 export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
 export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_MARKETPLACE_METERING || true
@@ -189,8 +183,6 @@ fi
 
 # --- every run was recorded -----------------------------------------------------------------
 
-if command -v curl >/dev/null; then
-    recorded="$(curl -sf "$endpoint/__mpm/ledger" | grep -o '"metering_record_id"' | wc -l)"
-    [ "$recorded" -eq "$runs" ] || fail "the emulator recorded $recorded records for $runs runs"
-fi
+recorded="$(emulator_admin GET /__mpm/ledger | grep -o '"metering_record_id"' | wc -l)"
+[ "$recorded" -eq "$runs" ] || fail "the emulator recorded $recorded records for $runs runs"
 ok "$runs programs built against the installed mpmeter metered usage"

@@ -2,17 +2,14 @@
 serializer and error parser) must see the service's behaviour.
 
 Run: .venv/bin/python -m pytest -q tests/python/test_emulator_boto3.py
-(needs target/debug/mpm-emulator, or MPM_EMULATOR=/path/to/binary).
+(needs target/debug/mpm-emulator, or MPM_EMULATOR=/path/to/binary; started by
+tests/python/mpm_emulator.py).
 """
 
 import datetime
-import json
-import os
 import pathlib
 import shutil
-import subprocess
 import tempfile
-import urllib.request
 
 import boto3
 import botocore.session
@@ -20,27 +17,22 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from mpm_emulator import Emulator
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 AKID = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
 @pytest.fixture(scope="module")
-def endpoint():
-    binary = os.environ.get("MPM_EMULATOR", str(ROOT / "target" / "debug" / "mpm-emulator"))
-    proc = subprocess.Popen(
-        [binary, "--listen", "127.0.0.1:0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("listening on http://127.0.0.1:"), line
-        yield line.strip().removeprefix("listening on ")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+def emulator():
+    with Emulator() as e:
+        yield e
+
+
+@pytest.fixture(scope="module")
+def endpoint(emulator):
+    return emulator.url
 
 
 @pytest.fixture(scope="module")
@@ -70,14 +62,9 @@ def make_client(endpoint, data_path, secret=SECRET, validate=True):
 
 
 @pytest.fixture
-def client(endpoint, data_path):
-    req = urllib.request.Request(endpoint + "/__mpm/reset", method="POST", data=b"")
-    urllib.request.urlopen(req).read()
-    return make_client(endpoint, data_path)
-
-
-def ledger(endpoint):
-    return json.load(urllib.request.urlopen(endpoint + "/__mpm/ledger"))
+def client(emulator, data_path):
+    emulator.reset()
+    return make_client(emulator.url, data_path)
 
 
 def now():
@@ -94,7 +81,7 @@ def test_uses_the_repo_model(client, data_path):
     assert client.meta.service_model.signing_name == "aws-marketplace"
 
 
-def test_meter_usage(client, endpoint):
+def test_meter_usage(client, emulator):
     ts = now() - datetime.timedelta(minutes=5)
     out = client.meter_usage(
         ProductCode="demo-product",
@@ -117,7 +104,7 @@ def test_meter_usage(client, endpoint):
         ],
     )
     assert again["MeteringRecordId"] == rid
-    [entry] = ledger(endpoint)
+    [entry] = emulator.ledger()
     assert entry["quantity"] == "2.5"
     assert entry["client_token"]
 
@@ -179,7 +166,7 @@ def test_stale_timestamp(client):
     assert error_code(e) == "TimestampOutOfBoundsException"
 
 
-def test_26_records(endpoint, data_path, client):
+def test_26_records(emulator, endpoint, data_path, client):
     raw = make_client(endpoint, data_path, validate=False)
     ts = now() - datetime.timedelta(minutes=30)
     records = [
@@ -190,7 +177,7 @@ def test_26_records(endpoint, data_path, client):
         raw.batch_meter_usage(ProductCode="demo-product", UsageRecords=records)
     assert error_code(e) == "ValidationException"
     assert "Member must have length less than or equal to 25" in e.value.response["Error"]["Message"]
-    assert ledger(endpoint) == []
+    assert emulator.ledger() == []
 
 
 def test_both_quantity_forms(endpoint, data_path, client):
@@ -212,12 +199,8 @@ def test_both_quantity_forms(endpoint, data_path, client):
     assert "quantityAsDecimal" in e.value.response["Error"]["Message"]
 
 
-def test_throttling_is_retried_by_boto3(endpoint, data_path, client):
-    req = urllib.request.Request(
-        endpoint + "/__mpm/faults", method="POST",
-        data=json.dumps({"mode": "throttle", "count": 2, "operation": "ResolveCustomer"}).encode(),
-    )
-    urllib.request.urlopen(req).read()
+def test_throttling_is_retried_by_boto3(emulator, endpoint, data_path, client):
+    emulator.fault(mode="throttle", count=2, operation="ResolveCustomer")
     bs = botocore.session.get_session()
     bs.get_component("data_loader").search_paths.insert(0, data_path)
     retrying = boto3.session.Session(botocore_session=bs).client(
@@ -227,5 +210,5 @@ def test_throttling_is_retried_by_boto3(endpoint, data_path, client):
     )
     out = retrying.resolve_customer(RegistrationToken="demo-registration-token")
     assert out["ResponseMetadata"]["RetryAttempts"] == 2
-    counts = json.load(urllib.request.urlopen(endpoint + "/__mpm/requests"))
+    counts = emulator.admin("GET", "requests")
     assert counts["operations"]["ResolveCustomer"]["outcomes"] == {"ThrottlingException": 2, "Success": 1}

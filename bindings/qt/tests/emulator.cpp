@@ -31,7 +31,7 @@ bool Emulator::start(const QStringList &extraArgs, QString * error)
     }
     const QString line = QString::fromUtf8(m_process.readLine()).trimmed();
     const QString prefix = QStringLiteral("listening on ");
-    if (!line.startsWith(prefix)) {
+    if (!line.startsWith(prefix + QStringLiteral("http://127.0.0.1:"))) {
         *error = QStringLiteral("unexpected first line: ") + line;
         return false;
     }

@@ -1,4 +1,7 @@
-// Runs target/debug/mpm-emulator (path from $MPM_EMULATOR) for one test.
+// Runs target/debug/mpm-emulator (path from $MPM_EMULATOR) for one test: the Qt tests' own
+// harness, on the contract every harness shares (scripts/lib/emulator.sh): with
+// `--listen 127.0.0.1:0` the emulator prints its URL as its first stdout line, exactly
+// "listening on http://127.0.0.1:PORT".
 #ifndef MPM_QT_TEST_EMULATOR_H
 #define MPM_QT_TEST_EMULATOR_H
 
