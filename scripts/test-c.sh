@@ -233,6 +233,19 @@ example "register_usage" 0 \
     '^RegisterUsage: OK$' '^  signature: [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' \
     '^  public_key_rotation_timestamp: [0-9]{10,}$' \
     -- "$EX/register_usage" "${conn[@]}" --public-key-version 1 --nonce test-nonce
+# The outbox: recorded (an event_id twice, counted once), sealed now, flushed, each slot's fate
+# read back. On a clean ledger: the examples above metered the same customers this hour.
+if admin DELETE /__mpm/ledger >/dev/null; then
+    example "outbox: recorded, sealed, flushed, billed once" 0 \
+        '^recorded: 3 events, event 0 twice$' '^flush: OK$' \
+        '^stats: open=0 pending=0 accepted=1 rejected=0 expired=0$' \
+        "^slot: demo-customer-2 data_gb quantity=4.5 state=accepted id=$uuid\$" \
+        '^terminal: demo-customer-2 data_gb accepted$' \
+        -- "$EX/outbox" "${conn[@]}" --store "$tmp/outbox.db" --customer demo-customer-2 \
+        --dimension data_gb --quantity 1.5
+else
+    fail "DELETE /__mpm/ledger"
+fi
 
 echo "== examples: failures"
 example "wrong secret key: signature rejected" 1 \
