@@ -59,9 +59,16 @@ if not declared:
 if missing:
     sys.exit("not in the reference, or without a description: " + ", ".join(missing))
 PY
-if grep -q "not documented" "$out/warnings.log"; then
-    grep "not documented" "$out/warnings.log" | head -20
+# Every function, type, enum value and macro must be documented; a struct field without a
+# comment is reported but does not fail (the struct's own comment describes it).
+if grep "not documented" "$out/warnings.log" | grep -qv "(variable) of struct"; then
+    grep "not documented" "$out/warnings.log" | grep -v "(variable) of struct" | head -20
     fail "Doxygen found undocumented entities in the header"
+fi
+if grep -q "(variable) of struct.*not documented" "$out/warnings.log"; then
+    echo "docs: note: struct fields without a comment:" \
+        "$(grep "(variable) of struct.*not documented" "$out/warnings.log" |
+            sed 's/.*Member \([a-z_0-9]*\) (variable) of struct \([a-z_0-9]*\).*/\2.\1/' | sort -u | tr '\n' ' ')"
 fi
 echo "docs: C reference: $out/html/index.html"
 
