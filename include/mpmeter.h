@@ -892,8 +892,12 @@ mpm_client *mpm_client_new_with_endpoint(const char *endpoint_url,
  * and `endpoint_url` (copied; NULL: the config's endpoint from the environment, else the
  * region's). `credentials` is referenced as in `mpm_client_new`; NULL means the default
  * chain (`mpm_credentials_new_default_chain`). The config is copied. Makes no network
- * call. The returned pointer must be freed with `mpm_client_free`; NULL on error (see the
- * last error).
+ * call. With a config from the environment and no region or endpoint anywhere, the region
+ * comes from the EC2 instance metadata service (IMDSv2) at the client's first call, each
+ * lookup bounded by AWS_METADATA_SERVICE_TIMEOUT (default 1 s); off EC2 that call fails with
+ * MPM_ERR_ENDPOINT and the next asks again; a region set before it wins; with
+ * AWS_EC2_METADATA_DISABLED=true the client is refused. The returned pointer must be freed
+ * with `mpm_client_free`; NULL on error (see the last error).
  */
 mpm_client *mpm_client_new_with_config(const char *region,
                                        const char *endpoint_url,
@@ -905,8 +909,8 @@ mpm_client *mpm_client_new_with_config(const char *region,
  * `mpm_config_new_from_environment` (region, endpoint, FIPS, dual-stack, app id, retries,
  * CA bundle) and the default credential chain for the selected profile. Reads files, makes
  * no network call (credentials are fetched at the first call). The returned pointer must
- * be freed with `mpm_client_free`; NULL on error, e.g. no region configured (see the last
- * error).
+ * be freed with `mpm_client_free`; NULL on error (see the last error). Without a region
+ * anywhere, it comes from IMDS at the first call, as in `mpm_client_new_with_config`.
  */
 mpm_client *mpm_client_new_from_environment(void);
 

@@ -394,8 +394,12 @@ fn client_from_environment_meters_with_web_identity_credentials_from_sts() {
     std::env::remove_var("AWS_REGION");
     std::env::remove_var("AWS_MAX_ATTEMPTS");
     std::env::remove_var("AWS_ENDPOINT_URL_MARKETPLACE_METERING");
+    // No region anywhere: on EC2 it comes from IMDS at the first call
+    // (tests/ffi_imds_region_first_use.rs); with IMDS disabled the client is refused.
+    std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
     assert!(mpm_client_new_from_environment().is_null());
     assert!(last_message().contains("no region"), "{}", last_message());
+    std::env::remove_var("AWS_EC2_METADATA_DISABLED");
     let _ = std::fs::remove_dir_all(dir);
 }
 

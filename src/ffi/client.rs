@@ -77,7 +77,12 @@ fn new_with_config(
     config: &ConfigHandle,
 ) -> FfiResult<*mut mpm_client> {
     let env = config.environment.as_ref();
-    let place = Placement::choose(region, endpoint, env)?;
+    let from_imds = region.is_none() && endpoint.is_none() && imds_region_allowed(config);
+    let place = match Placement::choose(region, endpoint, env) {
+        Ok(place) => Some(place),
+        Err(_) if from_imds => None,
+        Err(e) => return Err(e.into()),
+    };
     let creds = if credentials.is_null() {
         CredentialsSource::default_chain(ChainOptions {
             profile: env.map(|e| e.profile.clone()),
@@ -86,7 +91,30 @@ fn new_with_config(
     } else {
         try_ref(credentials, "credentials")?.clone()
     };
-    new_client(place, creds, config.config.clone())
+    match place {
+        Some(place) => new_client(place, creds, config.config.clone()),
+        // Nothing names a region: it comes from IMDS at the first call (the SDKs' last
+        // step), never now, so making the client stays free of network calls.
+        None => {
+            let timeout = env
+                .and_then(|e| e.imds_timeout.as_ref())
+                .map_or(IMDS_REGION_TIMEOUT, |t| t.value);
+            let client = Client::new_with_region_from_imds(creds, config.config.clone(), timeout)?;
+            Ok(to_boxed_ptr(client))
+        }
+    }
+}
+
+/// Each IMDS region lookup's bound unless AWS_METADATA_SERVICE_TIMEOUT says otherwise (the
+/// SDKs' default: 1 s).
+const IMDS_REGION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The region may come from IMDS for a config read from the environment, unless
+/// AWS_EC2_METADATA_DISABLED is true.
+fn imds_region_allowed(config: &ConfigHandle) -> bool {
+    config.environment.is_some()
+        && !std::env::var("AWS_EC2_METADATA_DISABLED")
+            .is_ok_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 /// The AWS name of an `mpm_region` value taken from C; MPM_REGION_INVALID names no region.
@@ -149,8 +177,12 @@ pub extern "C" fn mpm_client_new_with_endpoint(
 /// and `endpoint_url` (copied; NULL: the config's endpoint from the environment, else the
 /// region's). `credentials` is referenced as in `mpm_client_new`; NULL means the default
 /// chain (`mpm_credentials_new_default_chain`). The config is copied. Makes no network
-/// call. The returned pointer must be freed with `mpm_client_free`; NULL on error (see the
-/// last error).
+/// call. With a config from the environment and no region or endpoint anywhere, the region
+/// comes from the EC2 instance metadata service (IMDSv2) at the client's first call, each
+/// lookup bounded by AWS_METADATA_SERVICE_TIMEOUT (default 1 s); off EC2 that call fails with
+/// MPM_ERR_ENDPOINT and the next asks again; a region set before it wins; with
+/// AWS_EC2_METADATA_DISABLED=true the client is refused. The returned pointer must be freed
+/// with `mpm_client_free`; NULL on error (see the last error).
 #[no_mangle]
 pub extern "C" fn mpm_client_new_with_config(
     region: *const c_char,
@@ -173,8 +205,8 @@ pub extern "C" fn mpm_client_new_with_config(
 /// `mpm_config_new_from_environment` (region, endpoint, FIPS, dual-stack, app id, retries,
 /// CA bundle) and the default credential chain for the selected profile. Reads files, makes
 /// no network call (credentials are fetched at the first call). The returned pointer must
-/// be freed with `mpm_client_free`; NULL on error, e.g. no region configured (see the last
-/// error).
+/// be freed with `mpm_client_free`; NULL on error (see the last error). Without a region
+/// anywhere, it comes from IMDS at the first call, as in `mpm_client_new_with_config`.
 #[no_mangle]
 pub extern "C" fn mpm_client_new_from_environment() -> *mut mpm_client {
     ffi_boundary! {

@@ -50,6 +50,9 @@ struct Inner {
     /// Attempts on the wire at once; the rest wait their turn.
     connections: tokio::sync::Semaphore,
     metrics: crate::metrics::ClientMetrics,
+    /// Some(bound) while the region is still to come from IMDS at the first call.
+    region_from_imds: tokio::sync::Mutex<Option<std::time::Duration>>,
+    region_pending: std::sync::atomic::AtomicBool,
 }
 
 impl Client {
@@ -86,6 +89,8 @@ impl Client {
                 skew_seconds: AtomicI64::new(0),
                 connections: tokio::sync::Semaphore::new(config.max_connections.max(1)),
                 metrics: Default::default(),
+                region_from_imds: tokio::sync::Mutex::new(None),
+                region_pending: std::sync::atomic::AtomicBool::new(false),
                 config,
             }),
         })
@@ -128,7 +133,69 @@ impl Client {
                 cfg.use_dual_stack,
             )
             .map_err(Error::Endpoint)
-        })
+        })?;
+        // A region set explicitly wins over one still to come from IMDS.
+        self.inner
+            .region_pending
+            .store(false, std::sync::atomic::Ordering::Release);
+        Ok(())
+    }
+
+    /// A client for when nothing names a region: its region comes from the EC2 instance
+    /// metadata service (IMDSv2) at its first call, each lookup bounded by `imds_timeout`
+    /// (the SDKs' last step of the region chain). Making it makes no network call; until
+    /// then it reports the placeholder region `DEFAULT_ENDPOINT_REGION`. A failed lookup fails
+    /// that call (Error::Endpoint) and the next call asks again; `set_region` cancels it.
+    pub fn new_with_region_from_imds(
+        credentials: CredentialsSource,
+        config: ClientConfig,
+        imds_timeout: std::time::Duration,
+    ) -> Result<Self, Error> {
+        let client = Self::new(DEFAULT_ENDPOINT_REGION, None, credentials, config)?;
+        *client
+            .inner
+            .region_from_imds
+            .try_lock()
+            .expect("a new client's lock is free") = Some(imds_timeout);
+        client
+            .inner
+            .region_pending
+            .store(true, std::sync::atomic::Ordering::Release);
+        Ok(client)
+    }
+
+    /// Whether the region is still to come from IMDS (see `new_with_region_from_imds`).
+    pub fn region_pending(&self) -> bool {
+        self.inner
+            .region_pending
+            .load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Asks IMDS for the region once (concurrent first calls wait for the same lookup).
+    pub(crate) async fn resolve_pending_region(&self) -> Result<(), Error> {
+        let mut pending = self.inner.region_from_imds.lock().await;
+        let Some(timeout) = *pending else {
+            return Ok(());
+        };
+        if !self.region_pending() {
+            *pending = None;
+            return Ok(());
+        }
+        match crate::imds_region::region_from_imds(timeout).await {
+            Ok(region) => {
+                self.set_region(&region)?;
+                *pending = None;
+                tracing::info!(region = %region, "region from the EC2 instance metadata service");
+                Ok(())
+            }
+            Err(m) => {
+                tracing::warn!(error = %m, "no region: IMDS gave none");
+                Err(Error::Endpoint(format!(
+                    "no region: none is configured (AWS_REGION, AWS_DEFAULT_REGION, the \
+                     profile's region) and the EC2 instance metadata service gave none: {m}"
+                )))
+            }
+        }
     }
 
     /// Sets an explicit endpoint URL, overriding the region's.

@@ -103,6 +103,9 @@ impl Client {
         call: &PreparedCall,
         meta: &mut ResponseMeta,
     ) -> Result<OperationOutput, Error> {
+        if self.region_pending() {
+            self.resolve_pending_region().await?;
+        }
         let target = self.target();
         let cfg = &self.inner.config;
         let max_attempts = cfg.retry.max_attempts.max(1);
