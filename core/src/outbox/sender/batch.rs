@@ -111,12 +111,16 @@ where
                 done
             }
             Err(e) => match verdict(&e, out.meta.http_status) {
-                CallVerdict::Refused { .. } if group.len() > 1 => {
+                CallVerdict::Refused { reason, .. } if group.len() > 1 => {
                     let (a, b) = group.split_at(group.len() / 2);
                     // The first half is sent first: oldest first.
                     stack.push(b.to_vec());
                     stack.push(a.to_vec());
-                    results.push((request_id, vec![]));
+                    let logged = group
+                        .iter()
+                        .map(|&i| (slots[i].id, Completion::Bisected { reason: reason.clone() }))
+                        .collect();
+                    results.push((request_id, logged));
                     continue;
                 }
                 CallVerdict::Refused { state, reason } => group

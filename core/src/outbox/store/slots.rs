@@ -26,6 +26,8 @@ pub enum Completion {
     /// Back to sealed, tried again after the outage schedule's pause; `in_doubt` when the
     /// request may have reached AWS.
     Retry { reason: String, in_doubt: bool },
+    /// Refused as part of a batch that is being bisected: logged, the slot stays sending.
+    Bisected { reason: String },
 }
 
 const VIEW_COLUMNS: &str = "id, product, customer, dimension, hour, quantity, state, \
@@ -171,6 +173,7 @@ impl Store {
                     self.retry_later(*id, now_ms, *in_doubt)?;
                     format!("retry: {reason}")
                 }
+                Completion::Bisected { reason } => format!("batch refused, bisected: {reason}"),
             };
             self.conn
                 .prepare_cached(

@@ -107,10 +107,14 @@ fn a_whole_batch_refusal_is_bisected_to_the_bad_record() {
         let want = if s.customer == "c6" { SlotState::Rejected } else { SlotState::Accepted };
         assert_eq!(s.state, want, "{}", s.customer);
     }
-    let bad = slots.iter().find(|s| s.customer == "c6").unwrap();
+    let bad = slots.iter().find(|s| s.customer == "c6").unwrap().clone();
     assert!(bad.reason.as_deref().unwrap().starts_with("TimestampOutOfBoundsException"), "{:?}", bad.reason);
     // 10 -> 5+5 -> 2+3 -> 1+2 -> 1+1: a handful of calls, not one per record.
     assert!(h.fake.batch_count() <= 9, "{}", h.fake.batch_count());
+    // The attempt log keeps every request the bad record was in.
+    let logged: i64 = h.outbox.shared.writer.call(false, move |s| Ok(s.conn.query_row(
+        "SELECT count(*) FROM attempts WHERE slot_id = ?1 AND outcome LIKE 'batch refused, bisected%'", [bad.id], |r| r.get(0))?)).unwrap();
+    assert!(logged >= 3, "{logged}");
 }
 
 #[test]
