@@ -118,6 +118,25 @@ pub fn is_throttling_code(code: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The kinds are the model's exceptions, no more, no fewer: read back from
+    /// spec/service-2.json (the C enum is checked against these kinds in the mpmeter crate).
+    #[test]
+    fn the_kinds_are_the_models_exceptions() {
+        let model: serde_json::Value =
+            serde_json::from_str(include_str!("../../spec/service-2.json")).unwrap();
+        let mut in_model: Vec<&str> = model["shapes"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .filter(|(_, shape)| shape["exception"] == serde_json::Value::Bool(true))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        in_model.sort_unstable();
+        let mut ours: Vec<&str> = ServiceErrorKind::MODELED.iter().map(|k| k.code()).collect();
+        ours.sort_unstable();
+        assert_eq!(ours, in_model);
+    }
+
     #[test]
     fn nineteen_modeled_kinds() {
         assert_eq!(ServiceErrorKind::MODELED.len(), 19);

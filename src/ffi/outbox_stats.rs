@@ -1,7 +1,7 @@
 //! `mpm_outbox_stats`: counts per state and the view of what is coming (plain data).
 
-use super::error::{mpm_result, to_code, FfiError};
-use super::handle::try_ref;
+use super::error::{mpm_result, to_code};
+use super::handle::{out_param, try_ref};
 use super::outbox::{mpm_outbox, outbox_error};
 use super::panic::ffi_boundary;
 
@@ -35,11 +35,9 @@ pub extern "C" fn mpm_outbox_get_stats(outbox: *const mpm_outbox, out: *mut mpm_
     ffi_boundary! {
         to_code((|| {
             let o = try_ref(outbox, "outbox")?;
-            if out.is_null() {
-                return Err(FfiError::new(mpm_result::MPM_ERR_NULL_ARGUMENT, "out (mpm_outbox_stats *) must not be NULL"));
-            }
+            let out = out_param(out)?;
             let s = o.stats().map_err(outbox_error)?;
-            let c = mpm_outbox_stats {
+            out.set(mpm_outbox_stats {
                 open: s.open,
                 pending: s.pending,
                 accepted: s.accepted,
@@ -50,9 +48,7 @@ pub extern "C" fn mpm_outbox_get_stats(outbox: *const mpm_outbox, out: *mut mpm_
                 oldest_pending_hour: s.oldest_pending_hour,
                 seconds_to_first_expiry: s.seconds_to_first_expiry,
                 foreign: s.foreign,
-            };
-            // SAFETY: `out` is not NULL and points to a caller's mpm_outbox_stats.
-            unsafe { out.write(c) };
+            });
             Ok(())
         })())
     }
