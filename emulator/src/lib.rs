@@ -8,12 +8,13 @@
 //! - server: listener, body limit, routing to admin or pipeline, counts;
 //! - admin: the test-control API under `/__mpm/`;
 //! - pipeline: the awsJson1.1 steps of one request (target, protocol,
-//!   SigV4, faults, model check), then the operation;
+//!   SigV4, rate limit, faults, model check), then the operation;
 //! - operations: MeterUsage, BatchMeterUsage, ResolveCustomer, RegisterUsage;
 //! - response: the answers (awsJson1.1 results and errors, HTML pages);
 //! - state: what a running emulator shares between requests;
-//! - faults, idempotency (with ledger), sigv4_verify, model, world, clock,
-//!   stats, decimal, errors, timefmt: the parts state and the steps use.
+//! - faults, rate_limit, idempotency (with ledger), stats, clock,
+//!   sigv4_verify, model, rs256, world, errors, decimal, timefmt: the parts
+//!   state and the steps use (emulator/README.md, "Source layout").
 
 pub mod admin;
 pub mod cli;
