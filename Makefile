@@ -26,7 +26,7 @@ EXAMPLES_OUT := build/examples
 # same strict flags. meter_usage_env and meter_usage_profile take their credentials and
 # settings from the environment and from a profile (test-credentials-c).
 EXAMPLES := meter_usage batch_meter_usage resolve_customer register_usage \
-	meter_usage_env meter_usage_profile outbox
+	meter_usage_env meter_usage_profile outbox completion_queue_epoll
 # One example also linked statically, to prove libmpmeter.a links on its own.
 STATIC_EXAMPLE := meter_usage
 STATIC_LIBS := -lpthread -ldl -lm

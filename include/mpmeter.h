@@ -524,6 +524,14 @@ typedef struct mpm_batch_meter_usage_request mpm_batch_meter_usage_request;
 typedef struct mpm_client mpm_client;
 
 /**
+ * A queue of finished responses with a file descriptor that is readable while it is not
+ * empty, for an event loop (epoll, poll, select, QSocketNotifier, GSource). Methods:
+ * `mpm_completion_queue_new`, `_free`, `_fd`, `_attach`, `_pop`, `_len`. One thread pops;
+ * attaching may happen on any thread.
+ */
+typedef struct mpm_completion_queue mpm_completion_queue;
+
+/**
  * Client settings. Methods: `mpm_config_new`, `mpm_config_new_from_environment`,
  * `mpm_config_free`, `mpm_config_set_connect_timeout_ms`, `mpm_config_set_attempt_timeout_ms`,
  * `mpm_config_set_operation_timeout_ms`, `mpm_config_set_max_attempts`,
@@ -1025,6 +1033,47 @@ mpm_result mpm_client_set_region(mpm_client *client, uint32_t region);
  * Sets the region by name (copied), as `mpm_client_set_region`.
  */
 mpm_result mpm_client_set_region_name(mpm_client *client, const char *region);
+
+/**
+ * Makes an empty completion queue; NULL on error (the last error says why). Free it with
+ * `mpm_completion_queue_free`.
+ */
+mpm_completion_queue *mpm_completion_queue_new(void);
+
+/**
+ * Frees a queue and closes its file descriptor (remove it from your event loop first).
+ * Responses still attached stay the caller's, to free as usual; nothing is queued for them
+ * any more. NULL is a no-op.
+ */
+void mpm_completion_queue_free(mpm_completion_queue *queue);
+
+/**
+ * The file descriptor to poll for reading: readable while the queue holds a finished
+ * response. Owned by the queue (never close it, never read it); -1 for NULL.
+ */
+int32_t mpm_completion_queue_fd(const mpm_completion_queue *queue);
+
+/**
+ * Attaches a response: when it finishes (or at once if it has), it is queued with `userdata`
+ * and the fd becomes readable. The response stays the caller's: pop it, then free it. Freeing
+ * it before it is popped takes it off the queue. At most one queue per response
+ * (MPM_ERR_ALREADY_SET); a queue may be used together with `mpm_response_on_finished`.
+ */
+mpm_result mpm_completion_queue_attach(mpm_completion_queue *queue,
+                                       mpm_response *response,
+                                       void *userdata);
+
+/**
+ * Takes the oldest finished response off the queue and writes its userdata to `userdata`
+ * (when not NULL); NULL when the queue is empty (not an error). Free the response with
+ * `mpm_response_free` as usual.
+ */
+mpm_response *mpm_completion_queue_pop(mpm_completion_queue *queue, void **userdata);
+
+/**
+ * The number of finished responses waiting to be popped (0 for NULL).
+ */
+size_t mpm_completion_queue_len(const mpm_completion_queue *queue);
 
 /**
  * Default settings: connect 3.1 s, attempt 30 s, operation 120 s, 3 attempts (standard
@@ -1935,9 +1984,10 @@ mpm_result mpm_response_wait(const mpm_response *response, int64_t timeout_ms);
 
 /**
  * Registers the function to call once when the response finishes (QtAws's `finished()`
- * signal): it runs exactly once, on a library thread that is not a runtime worker (so it may
- * block or call `mpm_response_wait`), or at once on this thread if the response has already
- * finished. At most one callback per response (MPM_ERR_ALREADY_SET). `userdata` is passed
+ * signal): it runs exactly once, on the library's one callback thread, never a runtime worker
+ * (so it may block or call `mpm_response_wait`; callbacks run one at a time in the order calls
+ * finish, so a slow one delays the next), or at once on this thread if the response has
+ * already finished. At most one callback per response (MPM_ERR_ALREADY_SET). `userdata` is passed
  * through untouched and stays the caller's. After `mpm_response_free` returns no callback
  * starts; a callback must not free its response unless it is the last thing it does.
  */

@@ -17,6 +17,15 @@ use super::runtime;
 
 type Callback = Box<dyn FnOnce() + Send + 'static>;
 
+/// Told, on the thread that finished the call and with no hop, when a call ends (a completion
+/// queue). Both methods run under the call's state lock, so they must be quick and must not
+/// touch the `Pending`: `finished` at most once and never after `released`.
+pub trait Watcher: Send + Sync {
+    fn finished(&self);
+    /// The owner let go of the call (it may not have finished).
+    fn released(&self);
+}
+
 enum CallbackState {
     None,
     Registered(Callback),
@@ -29,6 +38,13 @@ struct State {
     /// Set by `release`: no callback may start after it.
     released: bool,
     abort: Option<AbortHandle>,
+    /// Threads blocked on `changed` (in `wait` or `release`): without any, finishing a call
+    /// makes no wake-up system call.
+    sleepers: u32,
+    watcher: Option<Arc<dyn Watcher>>,
+    /// Set by `complete` under the lock, after the result: whether a watcher attached now must
+    /// be told at once (else `complete` tells it).
+    done: bool,
 }
 
 /// Why a wait returned without a result.
@@ -83,6 +99,9 @@ impl<T: Send + Sync + 'static> Pending<T> {
                 callback: CallbackState::None,
                 released: false,
                 abort: None,
+                sleepers: 0,
+                watcher: None,
+                done: false,
             }),
             changed: Condvar::new(),
         });
@@ -121,7 +140,16 @@ impl<T: Send + Sync + 'static> Pending<T> {
         }
         let mut st = self.lock();
         st.abort = None;
-        self.changed.notify_all();
+        st.done = true;
+        // The thread that finished the call wakes the waiters itself.
+        if st.sleepers > 0 {
+            self.changed.notify_all();
+        }
+        if !st.released {
+            if let Some(w) = &st.watcher {
+                w.finished();
+            }
+        }
         if let CallbackState::Registered(_) = st.callback {
             drop(st);
             self.dispatch_callback();
@@ -129,13 +157,20 @@ impl<T: Send + Sync + 'static> Pending<T> {
         true
     }
 
-    /// Runs the registered callback on a blocking-pool thread, never on a runtime worker, so a
-    /// slow callback cannot stall other calls.
+    /// Runs the registered callback on the library's one callback thread, never on a runtime
+    /// worker (a slow callback cannot stall calls) nor in tokio's blocking pool (slow callbacks
+    /// cannot fill it and starve the blocking work calls need: DNS, credential files).
     fn dispatch_callback(self: &Arc<Self>) {
         let me = Arc::clone(self);
-        match runtime::get() {
-            Ok(rt) => drop(rt.spawn_blocking(move || me.run_callback())),
-            Err(_) => me.run_callback(),
+        if runtime::get().is_err() {
+            return me.run_callback();
+        }
+        if let Err(job) = dispatcher::submit(Box::new(move || me.run_callback())) {
+            // No callback thread could be started: the blocking pool, as before.
+            match runtime::get() {
+                Ok(rt) => drop(rt.spawn_blocking(job)),
+                Err(_) => job(),
+            }
         }
     }
 
@@ -162,8 +197,11 @@ impl<T: Send + Sync + 'static> Pending<T> {
         };
         // A panic in a callback must not leave waiters in `release` hanging.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(cb));
-        self.lock().callback = CallbackState::Done;
-        self.changed.notify_all();
+        let mut st = self.lock();
+        st.callback = CallbackState::Done;
+        if st.sleepers > 0 {
+            self.changed.notify_all();
+        }
     }
 
     /// Registers the one completion callback. If the call already ended it runs at once on the
@@ -187,6 +225,22 @@ impl<T: Send + Sync + 'static> Pending<T> {
         Ok(())
     }
 
+    /// Attaches the one watcher; told at once if the call already ended.
+    pub fn watch(&self, w: Arc<dyn Watcher>) -> Result<(), &'static str> {
+        let mut st = self.lock();
+        if st.watcher.is_some() {
+            return Err("the response is already attached to a completion queue");
+        }
+        if st.released {
+            return Err("the response was released");
+        }
+        if st.done {
+            w.finished();
+        }
+        st.watcher = Some(w);
+        Ok(())
+    }
+
     /// Waits for the result; `None` waits without limit.
     pub fn wait(&self, timeout: Option<Duration>) -> Result<&T, WaitError> {
         if let Some(r) = self.result.get() {
@@ -201,11 +255,13 @@ impl<T: Send + Sync + 'static> Pending<T> {
             if let Some(r) = self.result.get() {
                 return Ok(r);
             }
+            st.sleepers += 1;
             st = match deadline {
                 None => self.changed.wait(st).unwrap_or_else(|p| p.into_inner()),
                 Some(d) => {
                     let now = Instant::now();
                     if now >= d {
+                        st.sleepers -= 1;
                         return Err(WaitError::TimedOut);
                     }
                     self.changed
@@ -214,6 +270,7 @@ impl<T: Send + Sync + 'static> Pending<T> {
                         .0
                 }
             };
+            st.sleepers -= 1;
         }
     }
 
@@ -239,13 +296,79 @@ impl<T: Send + Sync + 'static> Pending<T> {
             if let CallbackState::Registered(_) = st.callback {
                 st.callback = CallbackState::None;
             }
+            if let Some(w) = st.watcher.take() {
+                w.released();
+            }
         }
         self.cancel(cancelled);
         let me = std::thread::current().id();
         let mut st = self.lock();
         while matches!(st.callback, CallbackState::Running(t) if t != me) {
+            st.sleepers += 1;
             st = self.changed.wait(st).unwrap_or_else(|p| p.into_inner());
+            st.sleepers -= 1;
         }
+    }
+}
+
+/// The one thread that runs completion callbacks, in the order calls finished, started on
+/// first use. A callback may block (or wait for another response); the ones after it wait.
+mod dispatcher {
+    use std::collections::VecDeque;
+    use std::sync::{Condvar, Mutex};
+
+    pub type Job = Box<dyn FnOnce() + Send + 'static>;
+
+    struct Queue {
+        jobs: Mutex<VecDeque<Job>>,
+        ready: Condvar,
+    }
+
+    static QUEUE: once_cell::sync::OnceCell<Option<&'static Queue>> =
+        once_cell::sync::OnceCell::new();
+
+    fn queue() -> Option<&'static Queue> {
+        *QUEUE.get_or_init(|| {
+            let q: &'static Queue = Box::leak(Box::new(Queue {
+                jobs: Mutex::new(VecDeque::new()),
+                ready: Condvar::new(),
+            }));
+            std::thread::Builder::new()
+                .name("mpmeter-callbacks".into())
+                .spawn(move || run(q))
+                .ok()
+                .map(|_| q)
+        })
+    }
+
+    fn run(q: &'static Queue) {
+        loop {
+            let job = {
+                let mut jobs = q.jobs.lock().unwrap_or_else(|p| p.into_inner());
+                loop {
+                    if let Some(j) = jobs.pop_front() {
+                        break j;
+                    }
+                    jobs = q.ready.wait(jobs).unwrap_or_else(|p| p.into_inner());
+                }
+            };
+            // `run_callback` catches a callback's panic; this keeps the thread in any case.
+            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        }
+    }
+
+    /// Queues `job` for the callback thread; gives it back if there is no such thread.
+    pub fn submit(job: Job) -> Result<(), Job> {
+        let Some(q) = queue() else { return Err(job) };
+        let mut jobs = q.jobs.lock().unwrap_or_else(|p| p.into_inner());
+        let was_empty = jobs.is_empty();
+        jobs.push_back(job);
+        drop(jobs);
+        // Busy with earlier jobs, the thread will find this one without a wake-up.
+        if was_empty {
+            q.ready.notify_one();
+        }
+        Ok(())
     }
 }
 
@@ -347,5 +470,47 @@ mod tests {
         released.release(|| 0);
         std::thread::sleep(Duration::from_millis(80));
         assert_eq!(n.load(Ordering::SeqCst), 0);
+    }
+
+    /// 600 callbacks that block do not fill tokio's blocking pool (512 threads): they queue on
+    /// the one callback thread, and a call that needs the blocking pool still completes.
+    #[test]
+    fn slow_callbacks_do_not_fill_the_blocking_pool() {
+        let gate = Arc::new((Mutex::new(false), Condvar::new()));
+        let ran = Arc::new(AtomicUsize::new(0));
+        let mut held = Vec::new();
+        for _ in 0..600 {
+            let p = Pending::spawn(async { 1 }).unwrap();
+            let (gate, ran) = (Arc::clone(&gate), Arc::clone(&ran));
+            p.on_finished(Box::new(move || {
+                let (m, c) = &*gate;
+                let mut open = m.lock().unwrap();
+                while !*open {
+                    open = c.wait(open).unwrap();
+                }
+                ran.fetch_add(1, Ordering::SeqCst);
+            }))
+            .unwrap();
+            held.push(p);
+        }
+        for p in &held {
+            p.wait(Some(Duration::from_secs(10))).unwrap();
+        }
+        // Blocking work of a call (as DNS resolution is) is not stuck behind the callbacks.
+        let blocking = Pending::spawn(async {
+            tokio::task::spawn_blocking(|| 42).await.unwrap()
+        })
+        .unwrap();
+        assert_eq!(*blocking.wait(Some(Duration::from_secs(10))).unwrap(), 42);
+        {
+            let (m, c) = &*gate;
+            *m.lock().unwrap() = true;
+            c.notify_all();
+        }
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while ran.load(Ordering::SeqCst) < 600 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(ran.load(Ordering::SeqCst), 600);
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod c_enum;
 pub mod client;
+pub mod completion_queue;
 pub mod config;
 pub mod credentials;
 pub mod error;
@@ -32,6 +33,7 @@ pub mod version;
 
 pub use c_enum::CEnum;
 pub use client::*;
+pub use completion_queue::*;
 pub use config::*;
 pub use credentials::*;
 pub use error::*;

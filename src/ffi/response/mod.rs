@@ -131,9 +131,10 @@ impl CallbackTarget {
 }
 
 /// Registers the function to call once when the response finishes (QtAws's `finished()`
-/// signal): it runs exactly once, on a library thread that is not a runtime worker (so it may
-/// block or call `mpm_response_wait`), or at once on this thread if the response has already
-/// finished. At most one callback per response (MPM_ERR_ALREADY_SET). `userdata` is passed
+/// signal): it runs exactly once, on the library's one callback thread, never a runtime worker
+/// (so it may block or call `mpm_response_wait`; callbacks run one at a time in the order calls
+/// finish, so a slow one delays the next), or at once on this thread if the response has
+/// already finished. At most one callback per response (MPM_ERR_ALREADY_SET). `userdata` is passed
 /// through untouched and stays the caller's. After `mpm_response_free` returns no callback
 /// starts; a callback must not free its response unless it is the last thing it does.
 #[no_mangle]
