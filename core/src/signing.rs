@@ -17,7 +17,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
-use sha2::{Digest, Sha256};
 
 /// The signing name of the service (`signingName` in the model).
 pub const SIGNING_NAME: &str = "aws-marketplace";
@@ -245,7 +244,9 @@ fn header_value_is_plain(v: &str) -> bool {
 
 fn hex_digest<'a>(data: &[u8], out: &'a mut [u8; 64]) -> &'a str {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let d = Sha256::digest(data);
+    // ring's SHA-256 (assembly, SHA extensions where the CPU has them): rustls already builds it.
+    let d = ring::digest::digest(&ring::digest::SHA256, data);
+    let d = d.as_ref();
     for (i, b) in d.iter().enumerate() {
         out[2 * i] = HEX[(b >> 4) as usize];
         out[2 * i + 1] = HEX[(b & 15) as usize];
