@@ -207,6 +207,35 @@ fn child_sqlite() {
 
 // ====================================================================== the parent
 
+/// This test binary, for the children: a hard link made once per process next to it, so that a
+/// concurrent `cargo test` rebuilding the binary in the same tree (which replaces the file)
+/// cannot take it away in the middle of a loop.
+fn child_exe() -> PathBuf {
+    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let link = exe.with_extension(format!("proof-child-{}", std::process::id()));
+        let _ = std::fs::remove_file(&link);
+        // Links left by earlier runs whose process is gone.
+        if let (Some(dir), Some(name)) = (exe.parent(), exe.file_name().and_then(|n| n.to_str())) {
+            let prefix = format!("{name}.proof-child-");
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let f = e.file_name().to_string_lossy().into_owned();
+                if let Some(pid) = f.strip_prefix(&prefix) {
+                    if !Path::new(&format!("/proc/{pid}")).exists() {
+                        let _ = std::fs::remove_file(e.path());
+                    }
+                }
+            }
+        }
+        match std::fs::hard_link(&exe, &link) {
+            Ok(()) => link,
+            Err(_) => exe,
+        }
+    })
+    .clone()
+}
+
 struct Proc {
     child: Child,
     lines: std::sync::mpsc::Receiver<String>,
@@ -215,7 +244,7 @@ struct Proc {
 
 impl Proc {
     fn spawn(envs: &[(&str, String)]) -> Proc {
-        let mut cmd = Command::new(std::env::current_exe().unwrap());
+        let mut cmd = Command::new(child_exe());
         cmd.args(["child_process", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
