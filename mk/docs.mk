@@ -3,6 +3,7 @@
 # by rustdoc (target/doc/mpmeter_core/). Included by the root Makefile (`include mk/*.mk`).
 
 TEST_TARGETS += test-docs
+SETUP_GROUPS += docs
 
 .PHONY: docs test-docs
 

@@ -8,7 +8,7 @@
 #
 #   scripts/docs.sh           (make docs)       build and check both
 #   scripts/docs.sh --c       the C reference only (make test-docs runs this and the doctests)
-# Installs Doxygen (Debian's package) when it is missing.
+# Doxygen comes from `scripts/setup.sh docs` (Debian's package, installed as root when missing).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,12 +18,8 @@ only_c=0
 
 fail() { echo "docs: FAIL: $*" >&2; exit 1; }
 
-if ! command -v doxygen >/dev/null; then
-    echo "docs: installing doxygen (apt-get)"
-    { apt-get install -y doxygen >/dev/null 2>&1 ||
-        { apt-get update >/dev/null 2>&1 && apt-get install -y doxygen >/dev/null 2>&1; }; } ||
-        fail "doxygen is not installed and apt-get install doxygen failed"
-fi
+scripts/setup.sh docs
+command -v doxygen >/dev/null || fail "doxygen is not installed (scripts/setup.sh docs installs it, as root)"
 
 rm -rf "$out"
 mkdir -p "$out"

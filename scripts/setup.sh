@@ -7,8 +7,9 @@
 # Groups:
 #   c        valgrind (leak checks of the C programs), g++ (the header as C++)   test-c
 #   install  cmake, pkg-config (builds against the installed library)            test-install
-#   python   python3 and its venv module, then .venv with boto3 and pytest       test-python, test-boto3
+#   python   python3 and its venv module, then .venv with boto3, pytest and mypy test-python, test-boto3
 #   qt       Qt 5 and Qt 6 development files, cmake, g++                         test-qt
+#   docs     doxygen (the C reference)                                           docs, test-docs
 #   dates    libfaketime (the faked clocks of scripts/test-dates.sh)             test-dates
 #   all      every group above
 #
@@ -22,7 +23,9 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 python="${PYTHON:-python3}"
-all_groups=(c install python qt dates)
+all_groups=(c install python qt docs dates)
+# What the .venv holds (PyPI).
+venv_packages=(boto3 pytest mypy)
 
 usage() {
     sed -n '2,/^set -uo/{/^set -uo/d;s/^# \{0,1\}//;p}' "$0" >&2
@@ -38,7 +41,7 @@ has_python_venv() {
 }
 
 venv_ready() {
-    [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import boto3, pytest' 2>/dev/null
+    [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import $(IFS=,; echo "${venv_packages[*]}")" 2>/dev/null
 }
 
 faketime_lib() {
@@ -74,6 +77,9 @@ missing_packages() {
         command -v cmake >/dev/null 2>&1 || echo cmake
         command -v g++ >/dev/null 2>&1 || echo g++
         ;;
+    docs)
+        command -v doxygen >/dev/null 2>&1 || echo doxygen
+        ;;
     dates)
         faketime_lib || echo faketime
         ;;
@@ -92,7 +98,7 @@ check() {
     for g in "$@"; do
         if ! ready "$g"; then
             missing="$(missing_packages "$g" | tr '\n' ' ')"
-            [ "$g" = python ] && ! venv_ready && missing+=".venv with boto3 and pytest"
+            [ "$g" = python ] && ! venv_ready && missing+=".venv with ${venv_packages[*]}"
             echo "setup: group $g is not ready: missing ${missing% } (scripts/setup.sh $g)" >&2
             status=1
         fi
@@ -113,7 +119,7 @@ groups=()
 for g in "$@"; do
     case "$g" in
     all) groups+=("${all_groups[@]}") ;;
-    c | install | python | qt | dates) groups+=("$g") ;;
+    c | install | python | qt | docs | dates) groups+=("$g") ;;
     *) echo "setup: unknown group '$g' (groups: ${all_groups[*]} all)" >&2; usage ;;
     esac
 done
@@ -153,18 +159,21 @@ fi
 # ---- the Python virtualenv -----------------------------------------------------------------
 
 if [[ " ${groups[*]} " == *" python "* ]] && ! venv_ready; then
-    if ! has_python_venv; then
-        echo "setup: '$python -m venv' cannot work here (python3-venv is missing);" \
-            "the Python tests will be skipped" >&2
-    else
-        echo "setup: creating $venv with boto3 and pytest"
-        rm -rf "$venv"
-        if ! "$python" -m venv "$venv" ||
-            ! "$venv/bin/python" -m pip install -q --disable-pip-version-check boto3 pytest ||
-            ! venv_ready; then
-            echo "setup: could not make $venv; the Python tests will be skipped" >&2
+    # A working .venv only gets what it lacks; a broken or missing one is made anew.
+    if ! "$venv/bin/python" -c 'import sys' 2>/dev/null; then
+        if has_python_venv; then
+            echo "setup: creating $venv"
+            rm -rf "$venv"
+            "$python" -m venv "$venv" || rm -rf "$venv"
+        else
+            echo "setup: '$python -m venv' cannot work here (python3-venv is missing)" >&2
         fi
     fi
+    if [ -x "$venv/bin/python" ]; then
+        echo "setup: installing ${venv_packages[*]} into $venv"
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check "${venv_packages[@]}" || true
+    fi
+    venv_ready || echo "setup: could not make $venv with ${venv_packages[*]}; the Python tests will be skipped" >&2
 fi
 
 for g in "${groups[@]}"; do
