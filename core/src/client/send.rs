@@ -104,7 +104,9 @@ impl Client {
         meta: &mut ResponseMeta,
     ) -> Result<OperationOutput, Error> {
         if self.region_pending() {
-            self.resolve_pending_region().await?;
+            // Boxed: the IMDS lookup's state would otherwise sit in every call's future
+            // (tens of KB copied into each spawned task).
+            Box::pin(self.resolve_pending_region()).await?;
         }
         let target = self.target();
         let cfg = &self.inner.config;
