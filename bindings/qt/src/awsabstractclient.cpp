@@ -102,6 +102,12 @@ void AwsAbstractClient::setConfiguration(const AwsClientConfiguration &configura
     resetCClient();
 }
 
+void AwsAbstractClient::setTargetFromEnvironment(bool on)
+{
+    m_targetFromEnvironment = on;
+    resetCClient();
+}
+
 void AwsAbstractClient::setCredentials(AwsAbstractCredentials * const credentials)
 {
     m_credentials = credentials;
@@ -147,10 +153,11 @@ mpm_client * AwsAbstractClient::cClient(QString * why)
                                                                               : nullptr;
     }
     refreshMpmeterLogLevel();
-    // Without a region and an endpoint, both come from the environment (when the
-    // configuration reads it): AWS_REGION, AWS_ENDPOINT_URL_MARKETPLACE_METERING, ...
+    // Without a region and an endpoint a QtAws client cannot send (as in QtAws); a client
+    // from fromEnvironment() takes both from the environment instead: AWS_REGION,
+    // AWS_ENDPOINT_URL_MARKETPLACE_METERING, ...
     if (!m_endpoint.isValid() && m_region == AwsRegion::InvalidRegion
-        && !m_configuration.readsEnvironment()) {
+        && !(m_targetFromEnvironment && m_configuration.readsEnvironment())) {
         *why = QStringLiteral("neither region nor endpoint set");
         return nullptr;
     }

@@ -39,6 +39,7 @@ MarketplaceMeteringClient * MarketplaceMeteringClient::fromEnvironment(QObject *
                                                         nullptr, nullptr, parent);
     client->setCredentials(new QtAws::Core::AwsDefaultCredentials(client));
     client->setConfiguration(QtAws::Core::AwsClientConfiguration::fromEnvironment());
+    client->setTargetFromEnvironment(true);
     return client;
 }
 

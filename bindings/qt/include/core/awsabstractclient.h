@@ -3,8 +3,8 @@
 // QNetworkAccessManager can be set and read back (for source compatibility); of it only
 // its proxy() is used (see AwsClientConfiguration). Timeouts, retries and the proxy are
 // set with setConfiguration(); by default they come from the environment as the AWS SDKs
-// read it (AWS_MAX_ATTEMPTS=1: one attempt), and so do the region and endpoint when the
-// client sets neither.
+// read it (AWS_MAX_ATTEMPTS=1: one attempt); a client from
+// MarketplaceMeteringClient::fromEnvironment() takes its region and endpoint from there too.
 #ifndef MPM_QT_AWSABSTRACTCLIENT_H
 #define MPM_QT_AWSABSTRACTCLIENT_H
 
@@ -65,6 +65,9 @@ public:
 
 protected:
     virtual AwsAbstractCredentials * credentials() const;
+    /// With neither a region nor an endpoint set, take both from the environment (the
+    /// configuration's, when it reads it) rather than refusing to send as QtAws did.
+    void setTargetFromEnvironment(bool on);
     /// Set by the service's client class, as QtAws's private data was.
     void setServiceInfo(const QString &apiVersion, const QString &endpointPrefix,
                         const QString &serviceName, const QString &serviceFullName);
@@ -80,6 +83,7 @@ private:
     QNetworkAccessManager * m_manager;   // Never used: see above.
     AwsRegion::Region m_region;
     AwsClientConfiguration m_configuration;
+    bool m_targetFromEnvironment = false;
     struct mpm_client * m_client;   // Made on first send, dropped when the target changes.
 };
 

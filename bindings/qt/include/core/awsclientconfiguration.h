@@ -5,9 +5,10 @@
 // By default (readsEnvironment() true) every setting not set here comes from the
 // environment and the shared config files as the AWS SDKs read them
 // (mpm_config_new_from_environment): AWS_MAX_ATTEMPTS, AWS_RETRY_MODE, AWS_SDK_UA_APP_ID,
-// AWS_CA_BUNDLE, FIPS and dual-stack, and the region and endpoint (AWS_REGION,
-// AWS_ENDPOINT_URL_MARKETPLACE_METERING, AWS_ENDPOINT_URL, the profile) where the client
-// sets none. So AWS_MAX_ATTEMPTS=1 means one attempt. setReadsEnvironment(false) gives
+// AWS_CA_BUNDLE, FIPS and dual-stack; AWS_ENDPOINT_URL_MARKETPLACE_METERING and
+// AWS_ENDPOINT_URL where the client sets no endpoint; and for a client from
+// MarketplaceMeteringClient::fromEnvironment() the region as well (AWS_REGION, the
+// profile). So AWS_MAX_ATTEMPTS=1 means one attempt. setReadsEnvironment(false) gives
 // the library's defaults instead (connect 3.1 s, attempt 30 s, operation 120 s, 3
 // attempts, standard retries).
 //
