@@ -8,6 +8,8 @@ pub mod aws_env;
 pub mod capi;
 #[path = "../../core/tests/support/clock.rs"]
 pub mod clock;
+#[path = "../../core/tests/support/cpu_time.rs"]
+pub mod cpu_time;
 #[path = "../../core/tests/support/emulator.rs"]
 pub mod emulator;
 #[path = "../../core/tests/support/stub_aws.rs"]
