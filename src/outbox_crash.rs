@@ -15,13 +15,25 @@ use mpmeter_core::outbox::{CrashHook, CrashPoint};
 /// Parses "after_send:3".
 pub fn parse(spec: &str) -> Result<(CrashPoint, u64), String> {
     let (name, n) = match spec.split_once(':') {
-        Some((a, b)) => (a, b.parse::<u64>().map_err(|_| format!("bad count in {spec:?}"))?),
+        Some((a, b)) => (
+            a,
+            b.parse::<u64>()
+                .map_err(|_| format!("bad count in {spec:?}"))?,
+        ),
         None => (spec, 1),
     };
-    let point = [CrashPoint::AfterCommit, CrashPoint::AfterClaim, CrashPoint::AfterSend]
-        .into_iter()
-        .find(|p| p.name() == name)
-        .ok_or_else(|| format!("MPM_OUTBOX_CRASH_AT={spec:?}: expected after_commit, after_claim or after_send[:N]"))?;
+    let point = [
+        CrashPoint::AfterCommit,
+        CrashPoint::AfterClaim,
+        CrashPoint::AfterSend,
+    ]
+    .into_iter()
+    .find(|p| p.name() == name)
+    .ok_or_else(|| {
+        format!(
+            "MPM_OUTBOX_CRASH_AT={spec:?}: expected after_commit, after_claim or after_send[:N]"
+        )
+    })?;
     if n == 0 {
         return Err(format!("MPM_OUTBOX_CRASH_AT={spec:?}: N counts from 1"));
     }

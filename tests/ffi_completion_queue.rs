@@ -13,7 +13,11 @@ use support::capi::{client_for, cs, last_message};
 use support::stub_aws;
 
 fn readable(fd: i32, timeout_ms: i32) -> bool {
-    let mut p = libc::pollfd { fd, events: libc::POLLIN, revents: 0 };
+    let mut p = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one valid pollfd.
     let n = unsafe { libc::poll(&mut p, 1, timeout_ms) };
     n == 1 && p.revents & libc::POLLIN != 0
@@ -56,7 +60,10 @@ fn an_event_loop_pops_every_finished_response_with_its_userdata() {
     const N: usize = 24;
     for i in 0..N {
         let r = meter(client);
-        assert_eq!(mpm_completion_queue_attach(q, r, (i + 1) as *mut c_void), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_completion_queue_attach(q, r, (i + 1) as *mut c_void),
+            mpm_result::MPM_OK
+        );
         assert_eq!(
             mpm_completion_queue_attach(q, r, std::ptr::null_mut()),
             mpm_result::MPM_ERR_ALREADY_SET
@@ -66,7 +73,10 @@ fn an_event_loop_pops_every_finished_response_with_its_userdata() {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut popped = 0;
     while popped < N {
-        assert!(Instant::now() < deadline, "only {popped} of {N} responses came");
+        assert!(
+            Instant::now() < deadline,
+            "only {popped} of {N} responses came"
+        );
         if !readable(fd, 1000) {
             continue;
         }
@@ -78,7 +88,12 @@ fn an_event_loop_pops_every_finished_response_with_its_userdata() {
                 break;
             }
             assert!(mpm_response_is_finished(r));
-            assert_eq!(mpm_response_result(r), mpm_result::MPM_OK, "{}", last_message());
+            assert_eq!(
+                mpm_response_result(r),
+                mpm_result::MPM_OK,
+                "{}",
+                last_message()
+            );
             let i = ud as usize - 1;
             assert!(!seen[i], "response {i} popped twice");
             seen[i] = true;
@@ -104,7 +119,10 @@ fn finished_before_attach_freed_before_pop_and_queue_freed_first() {
     // Already finished: queued at once.
     let r = meter(client);
     assert_eq!(mpm_response_wait(r, 60_000), mpm_result::MPM_OK);
-    assert_eq!(mpm_completion_queue_attach(q, r, std::ptr::null_mut()), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_completion_queue_attach(q, r, std::ptr::null_mut()),
+        mpm_result::MPM_OK
+    );
     assert_eq!(mpm_completion_queue_len(q), 1);
     assert!(readable(fd, 0));
     // Freed before it is popped: off the queue, the fd no longer readable.
@@ -115,7 +133,10 @@ fn finished_before_attach_freed_before_pop_and_queue_freed_first() {
 
     // A cancelled call finishes too, and is queued.
     let r = meter(client);
-    assert_eq!(mpm_completion_queue_attach(q, r, 7 as *mut c_void), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_completion_queue_attach(q, r, 7 as *mut c_void),
+        mpm_result::MPM_OK
+    );
     mpm_response_cancel(r);
     assert!(readable(fd, 10_000));
     let mut ud: *mut c_void = std::ptr::null_mut();
@@ -126,7 +147,10 @@ fn finished_before_attach_freed_before_pop_and_queue_freed_first() {
     // The queue freed while responses are attached: they stay usable and are freed as usual.
     let rs: Vec<_> = (0..4).map(|_| meter(client)).collect();
     for &r in &rs {
-        assert_eq!(mpm_completion_queue_attach(q, r, std::ptr::null_mut()), mpm_result::MPM_OK);
+        assert_eq!(
+            mpm_completion_queue_attach(q, r, std::ptr::null_mut()),
+            mpm_result::MPM_OK
+        );
     }
     mpm_completion_queue_free(q);
     for &r in &rs {

@@ -12,11 +12,17 @@ use support::capi::*;
 use support::stub_aws::{start, Reply};
 
 fn reply(status: u16, body: &str) -> Reply {
-    Reply { status, content_type: "text/plain", body: body.into(), headers: vec![] }
+    Reply {
+        status,
+        content_type: "text/plain",
+        body: body.into(),
+        headers: vec![],
+    }
 }
 
 fn identity_of(client: *mut mpm_client, name: &str) -> Result<String, (mpm_result, String)> {
-    let dir = std::env::temp_dir().join(format!("mpm-outbox-identity-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("mpm-outbox-identity-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = cs(dir.join("outbox.db").to_str().unwrap());
@@ -30,7 +36,10 @@ fn identity_of(client: *mut mpm_client, name: &str) -> Result<String, (mpm_resul
         return Err(error);
     }
     let t = now();
-    assert_eq!(mpm_outbox_record(o, null(), c"hosts".as_ptr(), t, c"1".as_ptr(), null()), mpm_result::MPM_OK);
+    assert_eq!(
+        mpm_outbox_record(o, null(), c"hosts".as_ptr(), t, c"1".as_ptr(), null()),
+        mpm_result::MPM_OK
+    );
     let it = mpm_outbox_slots_of_hour(o, t);
     let id = rs(mpm_outbox_slot_customer(mpm_outbox_slot_iter_next(it))).unwrap();
     mpm_outbox_slot_iter_free(it);
@@ -49,14 +58,20 @@ fn the_machine_identity_comes_from_the_metadata_services() {
     let t0 = std::time::Instant::now();
     let (code, msg) = identity_of(client, "none").unwrap_err();
     assert_eq!(code, mpm_result::MPM_ERR_MACHINE_IDENTITY, "{msg}");
-    assert!(msg.contains("mpm_outbox_options_set_machine_identity"), "{msg}");
+    assert!(
+        msg.contains("mpm_outbox_options_set_machine_identity"),
+        "{msg}"
+    );
     assert!(t0.elapsed() < std::time::Duration::from_secs(5));
 
     // IMDSv2: token first, then the instance id.
     let imds = start(Box::new(|req, _| {
         if req.method == "PUT" && req.path == "/latest/api/token" {
             let mut r = reply(200, "tok");
-            r.headers.push(("x-aws-ec2-metadata-token-ttl-seconds".into(), "21600".into()));
+            r.headers.push((
+                "x-aws-ec2-metadata-token-ttl-seconds".into(),
+                "21600".into(),
+            ));
             return r;
         }
         match (req.header("x-aws-ec2-metadata-token"), req.path.as_str()) {
@@ -65,7 +80,10 @@ fn the_machine_identity_comes_from_the_metadata_services() {
         }
     }));
     std::env::set_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url);
-    assert_eq!(identity_of(client, "imds").unwrap(), "ec2-instance:i-0stub1234");
+    assert_eq!(
+        identity_of(client, "imds").unwrap(),
+        "ec2-instance:i-0stub1234"
+    );
 
     // ECS: the task ARN from the task metadata endpoint wins.
     let ecs = start(Box::new(|req, _| match req.path.as_str() {
@@ -77,8 +95,14 @@ fn the_machine_identity_comes_from_the_metadata_services() {
         },
         _ => reply(404, ""),
     }));
-    std::env::set_var("ECS_CONTAINER_METADATA_URI_V4", format!("{}/v4/abc", ecs.url));
-    assert_eq!(identity_of(client, "ecs").unwrap(), "ecs-task:arn:aws:ecs:us-east-1:111122223333:task/c/0123");
+    std::env::set_var(
+        "ECS_CONTAINER_METADATA_URI_V4",
+        format!("{}/v4/abc", ecs.url),
+    );
+    assert_eq!(
+        identity_of(client, "ecs").unwrap(),
+        "ecs-task:arn:aws:ecs:us-east-1:111122223333:task/c/0123"
+    );
     std::env::remove_var("ECS_CONTAINER_METADATA_URI_V4");
     mpm_client_free(client);
 }

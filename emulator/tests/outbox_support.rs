@@ -110,7 +110,11 @@ async fn ten_requests_a_second_per_account_and_region() {
         }
     }
     let refills = (t.elapsed().as_millis() / 100) as i32 + 1;
-    assert!(ok >= 10 && ok <= 10 + refills, "{ok} admitted in {:?}", t.elapsed());
+    assert!(
+        ok >= 10 && ok <= 10 + refills,
+        "{ok} admitted in {:?}",
+        t.elapsed()
+    );
     assert!(throttled > 0 || refills >= 10, "nothing throttled");
     assert_eq!(ok + throttled, 20);
     // Another region is another bucket.

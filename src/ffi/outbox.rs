@@ -81,7 +81,10 @@ fn open(
         ));
     }
     if store.is_empty() {
-        return Err(FfiError::new(mpm_result::MPM_ERR_INVALID_ARGUMENT, "store must be a file path"));
+        return Err(FfiError::new(
+            mpm_result::MPM_ERR_INVALID_ARGUMENT,
+            "store must be a file path",
+        ));
     }
     let mut opts: Options = if options.is_null() {
         Options::default()
@@ -210,7 +213,10 @@ pub extern "C" fn mpm_outbox_flush(outbox: *mut mpm_outbox, timeout_ms: i64) -> 
 /// them: for a customer who leaves or a machine that shuts down. Later usage for those hours
 /// is late usage. `customer` is copied.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_seal_now(outbox: *mut mpm_outbox, customer: *const c_char) -> mpm_result {
+pub extern "C" fn mpm_outbox_seal_now(
+    outbox: *mut mpm_outbox,
+    customer: *const c_char,
+) -> mpm_result {
     ffi_boundary! {
         to_code((|| {
             let o = try_ref(outbox, "outbox")?;
@@ -224,7 +230,10 @@ pub extern "C" fn mpm_outbox_seal_now(outbox: *mut mpm_outbox, customer: *const 
 /// and MeteringRecordId, for reconciliation. The returned pointer must be freed with
 /// `mpm_outbox_slot_iter_free`; NULL on error.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_slots_of_hour(outbox: *const mpm_outbox, hour: i64) -> *mut mpm_outbox_slot_iter {
+pub extern "C" fn mpm_outbox_slots_of_hour(
+    outbox: *const mpm_outbox,
+    hour: i64,
+) -> *mut mpm_outbox_slot_iter {
     ffi_boundary! {
         to_ptr((|| {
             let o = try_ref(outbox, "outbox")?;

@@ -38,7 +38,13 @@ pub fn to_event(
 
 impl mpm_outbox_event {
     pub fn to_event(&self, index: usize) -> FfiResult<Event> {
-        to_event(self.customer, self.dimension, self.usage_time, self.quantity, self.event_id)
-            .map_err(|e| FfiError::new(e.code, format!("events[{index}]: {}", e.message)))
+        to_event(
+            self.customer,
+            self.dimension,
+            self.usage_time,
+            self.quantity,
+            self.event_id,
+        )
+        .map_err(|e| FfiError::new(e.code, format!("events[{index}]: {}", e.message)))
     }
 }

@@ -61,7 +61,10 @@ impl SlotC {
 
 impl_castable!(mpm_outbox_slot => SlotC);
 
-fn str_getter(slot: *const mpm_outbox_slot, pick: impl FnOnce(&SlotC) -> Option<&CString>) -> *const c_char {
+fn str_getter(
+    slot: *const mpm_outbox_slot,
+    pick: impl FnOnce(&SlotC) -> Option<&CString>,
+) -> *const c_char {
     match try_ref(slot, "slot") {
         Ok(s) => pick(s).map_or(std::ptr::null(), |c| c.as_ptr()),
         Err(e) => {
@@ -107,7 +110,9 @@ pub extern "C" fn mpm_outbox_slot_quantity(slot: *const mpm_outbox_slot) -> *con
 
 /// AWS's MeteringRecordId once accepted; NULL before (or for a NULL slot).
 #[no_mangle]
-pub extern "C" fn mpm_outbox_slot_metering_record_id(slot: *const mpm_outbox_slot) -> *const c_char {
+pub extern "C" fn mpm_outbox_slot_metering_record_id(
+    slot: *const mpm_outbox_slot,
+) -> *const c_char {
     ffi_boundary! { str_getter(slot, |s| s.metering_record_id.as_ref()) }
 }
 
@@ -170,7 +175,9 @@ pub extern "C" fn mpm_outbox_slot_iter_count(iter: *const mpm_outbox_slot_iter) 
 /// The next slot, or NULL after the last (the last error stays MPM_OK then). The slot is
 /// borrowed: valid until the iterator is freed.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_slot_iter_next(iter: *mut mpm_outbox_slot_iter) -> *const mpm_outbox_slot {
+pub extern "C" fn mpm_outbox_slot_iter_next(
+    iter: *mut mpm_outbox_slot_iter,
+) -> *const mpm_outbox_slot {
     ffi_boundary! {
         match try_mut(iter, "iter") {
             Ok(i) => match i.slots.get(i.next) {
@@ -191,12 +198,20 @@ pub extern "C" fn mpm_outbox_slot_iter_free(iter: *mut mpm_outbox_slot_iter) {
     ffi_boundary! { free_boxed(iter) }
 }
 
-
 // The C values are the core's stored values.
 const _: () = {
     use mpmeter_core::outbox::SlotState as S;
     assert!(MPM_OUTBOX_STATE_OPEN == S::Open as u32 && MPM_OUTBOX_STATE_SEALED == S::Sealed as u32);
-    assert!(MPM_OUTBOX_STATE_SENDING == S::Sending as u32 && MPM_OUTBOX_STATE_ACCEPTED == S::Accepted as u32);
-    assert!(MPM_OUTBOX_STATE_DUPLICATE == S::Duplicate as u32 && MPM_OUTBOX_STATE_CONFLICT == S::Conflict as u32);
-    assert!(MPM_OUTBOX_STATE_REJECTED == S::Rejected as u32 && MPM_OUTBOX_STATE_EXPIRED == S::Expired as u32);
+    assert!(
+        MPM_OUTBOX_STATE_SENDING == S::Sending as u32
+            && MPM_OUTBOX_STATE_ACCEPTED == S::Accepted as u32
+    );
+    assert!(
+        MPM_OUTBOX_STATE_DUPLICATE == S::Duplicate as u32
+            && MPM_OUTBOX_STATE_CONFLICT == S::Conflict as u32
+    );
+    assert!(
+        MPM_OUTBOX_STATE_REJECTED == S::Rejected as u32
+            && MPM_OUTBOX_STATE_EXPIRED == S::Expired as u32
+    );
 };

@@ -31,7 +31,10 @@ pub struct mpm_outbox_stats {
 
 /// Fills `*out`. Writes nothing on error.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_get_stats(outbox: *const mpm_outbox, out: *mut mpm_outbox_stats) -> mpm_result {
+pub extern "C" fn mpm_outbox_get_stats(
+    outbox: *const mpm_outbox,
+    out: *mut mpm_outbox_stats,
+) -> mpm_result {
     ffi_boundary! {
         to_code((|| {
             let o = try_ref(outbox, "outbox")?;

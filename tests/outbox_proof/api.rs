@@ -42,7 +42,10 @@ extern "C" {
         token: *const c_char,
     ) -> *mut c_void;
     pub fn mpm_credentials_free(c: *mut c_void);
-    pub fn mpm_client_new_with_endpoint(url: *const c_char, credentials: *const c_void) -> *mut c_void;
+    pub fn mpm_client_new_with_endpoint(
+        url: *const c_char,
+        credentials: *const c_void,
+    ) -> *mut c_void;
     pub fn mpm_client_free(client: *mut c_void);
     pub fn mpm_outbox_options_new() -> *mut mpm_outbox_options;
     pub fn mpm_outbox_options_free(options: *mut mpm_outbox_options);
@@ -92,7 +95,9 @@ pub fn last_message() -> String {
     if p.is_null() {
         String::new()
     } else {
-        unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned()
+        unsafe { std::ffi::CStr::from_ptr(p) }
+            .to_string_lossy()
+            .into_owned()
     }
 }
 
@@ -115,5 +120,9 @@ pub fn client_for(url: &str) -> *mut c_void {
 
 /// A borrowed C string as Rust, None for NULL.
 pub fn rs(p: *const c_char) -> Option<String> {
-    (!p.is_null()).then(|| unsafe { std::ffi::CStr::from_ptr(p) }.to_string_lossy().into_owned())
+    (!p.is_null()).then(|| {
+        unsafe { std::ffi::CStr::from_ptr(p) }
+            .to_string_lossy()
+            .into_owned()
+    })
 }

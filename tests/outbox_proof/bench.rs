@@ -36,14 +36,28 @@ impl Bench {
         let client = api::client_for(&url);
         let ob = unsafe {
             let o = mpm_outbox_options_new();
-            assert_eq!(mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()), MPM_OK);
-            assert_eq!(mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()), MPM_OK);
-            let ob = mpm_outbox_open(client as *const std::ffi::c_void, cs(&dir.join("b.db").display().to_string()).as_ptr(), o);
+            assert_eq!(
+                mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()),
+                MPM_OK
+            );
+            assert_eq!(
+                mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()),
+                MPM_OK
+            );
+            let ob = mpm_outbox_open(
+                client as *const std::ffi::c_void,
+                cs(&dir.join("b.db").display().to_string()).as_ptr(),
+                o,
+            );
             mpm_outbox_options_free(o);
             ob
         };
         assert!(!ob.is_null(), "{}", api::last_message());
-        Bench { ob, _clock: clock, client }
+        Bench {
+            ob,
+            _clock: clock,
+            client,
+        }
     }
 }
 
@@ -67,12 +81,21 @@ struct Event {
 }
 
 extern "C" {
-    fn mpm_outbox_record_batch(outbox: *mut mpm_outbox, events: *const Event, count: usize) -> std::ffi::c_int;
-    fn mpm_outbox_seal_now(outbox: *mut mpm_outbox, customer: *const std::ffi::c_char) -> std::ffi::c_int;
+    fn mpm_outbox_record_batch(
+        outbox: *mut mpm_outbox,
+        events: *const Event,
+        count: usize,
+    ) -> std::ffi::c_int;
+    fn mpm_outbox_seal_now(
+        outbox: *mut mpm_outbox,
+        customer: *const std::ffi::c_char,
+    ) -> std::ffi::c_int;
 }
 
 fn record_batch(ob: *mut mpm_outbox, base: u64, n: u64, now_s: i64, prefix: &str) {
-    let ids: Vec<CString> = (base..base + n).map(|i| cs(&format!("{prefix}-{i}"))).collect();
+    let ids: Vec<CString> = (base..base + n)
+        .map(|i| cs(&format!("{prefix}-{i}")))
+        .collect();
     let cust = [cs("cust-a"), cs("cust-b"), cs("cust-c"), cs("cust-d")];
     let dim = cs("users");
     let q = cs("1");
@@ -107,14 +130,27 @@ fn bench_outbox() {
     for i in 0..2000 {
         let id = cs(&format!("lat-{i}"));
         let t = Instant::now();
-        let rc = unsafe { mpm_outbox_record(b.ob, cs("cust-a").as_ptr(), cs("users").as_ptr(), now_s, cs("1").as_ptr(), id.as_ptr()) };
+        let rc = unsafe {
+            mpm_outbox_record(
+                b.ob,
+                cs("cust-a").as_ptr(),
+                cs("users").as_ptr(),
+                now_s,
+                cs("1").as_ptr(),
+                id.as_ptr(),
+            )
+        };
         lat.push(t.elapsed().as_secs_f64() * 1e6);
         assert_eq!(rc, MPM_OK);
     }
     lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
     bench_line("record_latency_p50", lat[lat.len() / 2], "us");
     bench_line("record_latency_p99", lat[lat.len() * 99 / 100], "us");
-    bench_line("record_one_thread", 1e6 / (lat.iter().sum::<f64>() / lat.len() as f64), "records/s");
+    bench_line(
+        "record_one_thread",
+        1e6 / (lat.iter().sum::<f64>() / lat.len() as f64),
+        "records/s",
+    );
 
     // 2. 16 threads, one record a call.
     let per = 1000u64;
@@ -126,20 +162,37 @@ fn bench_outbox() {
                 let cust = cs(CUSTOMERS[(th % 4) as usize]);
                 for i in 0..per {
                     let id = cs(&format!("mt-{th}-{i}"));
-                    let rc = unsafe { mpm_outbox_record(b.ob, cust.as_ptr(), cs("hosts").as_ptr(), now_s, cs("1").as_ptr(), id.as_ptr()) };
+                    let rc = unsafe {
+                        mpm_outbox_record(
+                            b.ob,
+                            cust.as_ptr(),
+                            cs("hosts").as_ptr(),
+                            now_s,
+                            cs("1").as_ptr(),
+                            id.as_ptr(),
+                        )
+                    };
                     assert_eq!(rc, MPM_OK);
                 }
             });
         }
     });
-    bench_line("record_16_threads", (16 * per) as f64 / t.elapsed().as_secs_f64(), "records/s");
+    bench_line(
+        "record_16_threads",
+        (16 * per) as f64 / t.elapsed().as_secs_f64(),
+        "records/s",
+    );
 
     // 3. Batches of 100 from one thread.
     let t = Instant::now();
     for k in 0..200u64 {
         record_batch(b.ob, k * 100, 100, now_s, "batch");
     }
-    bench_line("record_batch_100", 20_000.0 / t.elapsed().as_secs_f64(), "records/s");
+    bench_line(
+        "record_batch_100",
+        20_000.0 / t.elapsed().as_secs_f64(),
+        "records/s",
+    );
 
     // 4. Memory over 1,000,000 events (batches of 100, each with its event_id).
     let rss0 = rss_kib();
@@ -151,7 +204,11 @@ fn bench_outbox() {
             samples.push(rss_kib());
         }
     }
-    bench_line("million_events", 1e6 / t.elapsed().as_secs_f64(), "records/s");
+    bench_line(
+        "million_events",
+        1e6 / t.elapsed().as_secs_f64(),
+        "records/s",
+    );
     eprintln!("BENCH rss_kib_every_100k_events {rss0} -> {samples:?}");
     let grow = *samples.last().unwrap() as f64 - samples[0] as f64;
     bench_line("rss_growth_100k_to_1m", grow / 1024.0, "MiB");
@@ -161,7 +218,11 @@ fn bench_outbox() {
     let customers: Vec<serde_json::Value> = (0..3334)
         .map(|n| serde_json::json!({"identifier": format!("bc-{n}"), "account_id": format!("3{n:011}"), "subscriptions": ["demo-product"]}))
         .collect();
-    admin.admin("POST", "/__mpm/config", &serde_json::json!({"customers": customers}).to_string());
+    admin.admin(
+        "POST",
+        "/__mpm/config",
+        &serde_json::json!({"customers": customers}).to_string(),
+    );
     admin.admin("POST", "/__mpm/rate_limit", r#"{"per_second": 10}"#);
     let dir2 = tmpdir("bench-delivery");
     let b = Bench::open(&dir2, &emu.url, clock.clone());
@@ -172,16 +233,33 @@ fn bench_outbox() {
     for (n, c) in names.iter().enumerate() {
         for (d, dim) in dims.iter().enumerate() {
             if n * 3 + d < 10_000 {
-                evs.push(Event { customer: c.as_ptr(), dimension: dim.as_ptr(), usage_time: now_s, quantity: q.as_ptr(), event_id: std::ptr::null() });
+                evs.push(Event {
+                    customer: c.as_ptr(),
+                    dimension: dim.as_ptr(),
+                    usage_time: now_s,
+                    quantity: q.as_ptr(),
+                    event_id: std::ptr::null(),
+                });
             }
         }
     }
     for chunk in evs.chunks(1000) {
-        assert_eq!(unsafe { mpm_outbox_record_batch(b.ob, chunk.as_ptr(), chunk.len()) }, MPM_OK);
+        assert_eq!(
+            unsafe { mpm_outbox_record_batch(b.ob, chunk.as_ptr(), chunk.len()) },
+            MPM_OK
+        );
     }
     let t = Instant::now();
-    assert_eq!(unsafe { mpm_outbox_seal_now(b.ob, std::ptr::null()) }, MPM_OK);
-    assert_eq!(unsafe { mpm_outbox_flush(b.ob, 600_000) }, MPM_OK, "{}", api::last_message());
+    assert_eq!(
+        unsafe { mpm_outbox_seal_now(b.ob, std::ptr::null()) },
+        MPM_OK
+    );
+    assert_eq!(
+        unsafe { mpm_outbox_flush(b.ob, 600_000) },
+        MPM_OK,
+        "{}",
+        api::last_message()
+    );
     let secs = t.elapsed().as_secs_f64();
     let st = {
         let mut st = mpm_outbox_stats::default();
@@ -189,7 +267,9 @@ fn bench_outbox() {
         st
     };
     let requests = batch_requests(&admin);
-    let throttled = admin.admin("GET", "/__mpm/rate_limit", "")["throttled"].as_u64().unwrap_or(0);
+    let throttled = admin.admin("GET", "/__mpm/rate_limit", "")["throttled"]
+        .as_u64()
+        .unwrap_or(0);
     bench_line("deliver_10000_slots", secs, "s");
     bench_line("deliver_slots_per_s", 10_000.0 / secs, "slots/s");
     eprintln!(

@@ -111,7 +111,10 @@ fn child_record() {
     let client = api::client_for(&endpoint);
     let ob = unsafe {
         let o = mpm_outbox_options_new();
-        assert_eq!(mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()), MPM_OK);
+        assert_eq!(
+            mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()),
+            MPM_OK
+        );
         assert_eq!(
             mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()),
             MPM_OK
@@ -152,7 +155,10 @@ fn child_record() {
             out(&format!("ERR {i} {rc} {}", api::last_message()));
             std::process::exit(3);
         }
-        out(&format!("ACK {i} {} {} {q} {}", e.customer, e.dimension, e.event_id));
+        out(&format!(
+            "ACK {i} {} {} {q} {}",
+            e.customer, e.dimension, e.event_id
+        ));
         std::thread::sleep(Duration::from_millis(2));
     }
     if let Some(at) = env("MPM_PROOF_FLUSH_AT").and_then(|v| v.parse::<i64>().ok()) {
@@ -161,7 +167,14 @@ fn child_record() {
             std::thread::sleep(Duration::from_millis(5));
         }
         let rc = unsafe { mpm_outbox_flush(ob, 120_000) };
-        out(&format!("FLUSH {rc} {}", if rc == MPM_OK { String::new() } else { api::last_message() }));
+        out(&format!(
+            "FLUSH {rc} {}",
+            if rc == MPM_OK {
+                String::new()
+            } else {
+                api::last_message()
+            }
+        ));
         let mut st = mpm_outbox_stats::default();
         unsafe { mpm_outbox_get_stats(ob, &mut st) };
         out(&format!(
@@ -192,14 +205,20 @@ fn child_sqlite() {
         .unwrap();
     assert_eq!(mode, "wal");
     conn.pragma_update(None, "synchronous", &sync).unwrap();
-    conn.execute("CREATE TABLE IF NOT EXISTS t(i INTEGER PRIMARY KEY, pad TEXT)", [])
-        .unwrap();
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS t(i INTEGER PRIMARY KEY, pad TEXT)",
+        [],
+    )
+    .unwrap();
     let mut i: i64 = conn
         .query_row("SELECT COALESCE(MAX(i), -1) + 1 FROM t", [], |r| r.get(0))
         .unwrap();
     loop {
-        conn.execute("INSERT INTO t VALUES (?1, ?2)", rusqlite::params![i, "x".repeat(100)])
-            .unwrap();
+        conn.execute(
+            "INSERT INTO t VALUES (?1, ?2)",
+            rusqlite::params![i, "x".repeat(100)],
+        )
+        .unwrap();
         out(&format!("COMMIT {i}"));
         i += 1;
     }
@@ -245,9 +264,15 @@ struct Proc {
 impl Proc {
     fn spawn(envs: &[(&str, String)]) -> Proc {
         let mut cmd = Command::new(child_exe());
-        cmd.args(["child_process", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+        cmd.args([
+            "child_process",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -316,7 +341,14 @@ fn parse_ack(line: &str, next: &mut u64, seed: u64) -> Result<(), String> {
     }
     let e = event(seed, i);
     let (c, d, q, id) = (f.next(), f.next(), f.next(), f.next());
-    if (c, d, q, id) != (Some(e.customer), Some(e.dimension), Some(e.quantity().as_str()), Some(e.event_id.as_str())) {
+    if (c, d, q, id)
+        != (
+            Some(e.customer),
+            Some(e.dimension),
+            Some(e.quantity().as_str()),
+            Some(e.event_id.as_str()),
+        )
+    {
         return Err(format!("ACK {line} does not match the stream"));
     }
     *next += 1;
@@ -333,7 +365,12 @@ fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
     // Injected conflicts: AWS already holds another quantity for the conflict customer's first
     // hour (users and hosts), so the outbox's slots for them must end as conflicts.
     for d in ["users", "hosts"] {
-        admin.batch_meter(CONFLICT_CUSTOMER, d, T0_MS / 1000, INJECTED_CONFLICT_QUANTITY);
+        admin.batch_meter(
+            CONFLICT_CUSTOMER,
+            d,
+            T0_MS / 1000,
+            INJECTED_CONFLICT_QUANTITY,
+        );
     }
     admin.admin("POST", "/__mpm/rate_limit", r#"{"per_second": 10}"#);
     admin.admin(
@@ -439,7 +476,9 @@ fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
     }
     report.acked = next;
     report.secs = started.elapsed().as_secs_f64();
-    let flush = lines.iter().find(|l| l.starts_with("FLUSH ") || l.starts_with("ERR") || l.starts_with("OPENFAIL"));
+    let flush = lines
+        .iter()
+        .find(|l| l.starts_with("FLUSH ") || l.starts_with("ERR") || l.starts_with("OPENFAIL"));
     let stats: Vec<u64> = lines
         .iter()
         .find_map(|l| l.strip_prefix("STATS "))
@@ -451,7 +490,10 @@ fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
     report.requests = admin.admin("GET", "/__mpm/requests", "");
     // The verdicts.
     let mut problems = Vec::new();
-    if let Err(e) = compare(&expected(cfg.seed, next), &billed(&ledger, &[CONFLICT_CUSTOMER])) {
+    if let Err(e) = compare(
+        &expected(cfg.seed, next),
+        &billed(&ledger, &[CONFLICT_CUSTOMER]),
+    ) {
         problems.push(e);
     }
     match flush {
@@ -461,7 +503,10 @@ fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
     // STATS open pending accepted duplicate conflict rejected expired
     if stats.len() == 7 {
         if stats[0] != 0 || stats[1] != 0 {
-            problems.push(format!("slots not terminal: {} open, {} pending", stats[0], stats[1]));
+            problems.push(format!(
+                "slots not terminal: {} open, {} pending",
+                stats[0], stats[1]
+            ));
         }
         if stats[4] != 2 {
             problems.push(format!("{} conflicts, 2 injected", stats[4]));
@@ -477,19 +522,33 @@ fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
         .filter(|e| e["customer_identifier"] == CONFLICT_CUSTOMER)
         .collect();
     if conflict_entries.len() != 2
-        || conflict_entries.iter().any(|e| e["quantity"] != INJECTED_CONFLICT_QUANTITY)
+        || conflict_entries
+            .iter()
+            .any(|e| e["quantity"] != INJECTED_CONFLICT_QUANTITY)
     {
-        problems.push(format!("the conflict customer's ledger: {conflict_entries:?}"));
+        problems.push(format!(
+            "the conflict customer's ledger: {conflict_entries:?}"
+        ));
     }
-    let dup_records = report.requests["record_statuses"]["DuplicateRecord"].as_u64().unwrap_or(0);
+    let dup_records = report.requests["record_statuses"]["DuplicateRecord"]
+        .as_u64()
+        .unwrap_or(0);
     if dup_records < 2 {
-        problems.push(format!("{dup_records} DuplicateRecord answers, expected the 2 injected conflicts"));
+        problems.push(format!(
+            "{dup_records} DuplicateRecord answers, expected the 2 injected conflicts"
+        ));
     }
-    if report.requests["operations"]["MeterUsage"]["total"].as_u64().unwrap_or(0) != 0 {
+    if report.requests["operations"]["MeterUsage"]["total"]
+        .as_u64()
+        .unwrap_or(0)
+        != 0
+    {
         problems.push("MeterUsage calls in SaaS mode".into());
     }
     if next <= CONFLICT_EVENTS {
-        problems.push(format!("only {next} events acknowledged: the loop did not get going"));
+        problems.push(format!(
+            "only {next} events acknowledged: the loop did not get going"
+        ));
     }
     let _ = std::fs::remove_dir_all(&dir);
     if problems.is_empty() {
@@ -584,15 +643,22 @@ fn the_vfs_loses_unsynced_writes() {
             .max()
             .unwrap_or(0);
         let conn = rusqlite::Connection::open(&db).unwrap();
-        let rows: i64 = conn.query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0)).unwrap();
-        let ok: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let rows: i64 = conn
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        let ok: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(ok, "ok");
         let _ = std::fs::remove_dir_all(&dir);
         (committed, rows)
     };
     let (committed, rows) = run("FULL");
     assert!(committed > 10, "{committed} commits");
-    assert!(rows >= committed, "FULL: {committed} committed, {rows} survived");
+    assert!(
+        rows >= committed,
+        "FULL: {committed} committed, {rows} survived"
+    );
     let mut lost_any = false;
     for _ in 0..3 {
         let (committed, rows) = run("NORMAL");
@@ -602,7 +668,10 @@ fn the_vfs_loses_unsynced_writes() {
             break;
         }
     }
-    assert!(lost_any, "NORMAL never lost a committed row: the VFS keeps nothing back");
+    assert!(
+        lost_any,
+        "NORMAL never lost a committed row: the VFS keeps nothing back"
+    );
 }
 
 // ====================================================================== outages
@@ -630,17 +699,37 @@ impl InProcess {
         let reports: Box<std::sync::Mutex<Vec<(String, i64, u32)>>> = Box::default();
         let ob = unsafe {
             let o = mpm_outbox_options_new();
-            assert_eq!(mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()), MPM_OK);
-            assert_eq!(mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()), MPM_OK);
+            assert_eq!(
+                mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()),
+                MPM_OK
+            );
+            assert_eq!(
+                mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()),
+                MPM_OK
+            );
             let ud = &*reports as *const _ as *mut std::ffi::c_void;
-            assert_eq!(mpm_outbox_options_set_on_terminal(o, Some(on_terminal), ud), MPM_OK);
+            assert_eq!(
+                mpm_outbox_options_set_on_terminal(o, Some(on_terminal), ud),
+                MPM_OK
+            );
             let path = dir.join("outbox.db");
-            let ob = mpm_outbox_open(client as *const std::ffi::c_void, cs(&path.display().to_string()).as_ptr(), o);
+            let ob = mpm_outbox_open(
+                client as *const std::ffi::c_void,
+                cs(&path.display().to_string()).as_ptr(),
+                o,
+            );
             mpm_outbox_options_free(o);
             ob
         };
         assert!(!ob.is_null(), "{}", api::last_message());
-        InProcess { ob, client, clock, reports, sums: Default::default(), n: 0 }
+        InProcess {
+            ob,
+            client,
+            clock,
+            reports,
+            sums: Default::default(),
+            n: 0,
+        }
     }
 
     fn record(&mut self, customer: &str, dimension: &str, quantity: &str) {
@@ -657,7 +746,10 @@ impl InProcess {
             )
         };
         assert_eq!(rc, MPM_OK, "{}", api::last_message());
-        *self.sums.entry((customer.into(), dimension.into())).or_insert(0) += parse_millionths(quantity);
+        *self
+            .sums
+            .entry((customer.into(), dimension.into()))
+            .or_insert(0) += parse_millionths(quantity);
     }
 
     /// The terminal reports, once `n` have come (the callback runs on the outbox's own thread,
@@ -710,7 +802,11 @@ fn outage_longer_than_the_retry_budget_delivers_everything() {
     let (emu, admin) = emulator();
     let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
     set_time(&clock, &admin, clock.now_ms());
-    admin.admin("POST", "/__mpm/faults", r#"{"mode":"http503","fraction":1.0}"#);
+    admin.admin(
+        "POST",
+        "/__mpm/faults",
+        r#"{"mode":"http503","fraction":1.0}"#,
+    );
     let mut ob = InProcess::open(&dir, &emu.url, clock.clone());
     for h in 0..3 {
         set_time(&clock, &admin, T0_MS + h * HOUR_MS + 60_000);
@@ -729,26 +825,46 @@ fn outage_longer_than_the_retry_budget_delivers_everything() {
     }
     let tried = batch_requests(&admin);
     let st = ob.stats();
-    assert!(tried >= 6, "only {tried} requests in the outage: the retry budget (3) was not outlasted");
+    assert!(
+        tried >= 6,
+        "only {tried} requests in the outage: the retry budget (3) was not outlasted"
+    );
     assert_eq!((st.accepted, st.expired), (0, 0), "{st:?}");
     assert_eq!(st.pending, 24, "{st:?}");
     assert_eq!(st.oldest_pending_hour, T0_MS / 1000);
-    assert!(st.seconds_to_first_expiry > 0 && st.seconds_to_first_expiry <= 24 * 3600, "{st:?}");
+    assert!(
+        st.seconds_to_first_expiry > 0 && st.seconds_to_first_expiry <= 24 * 3600,
+        "{st:?}"
+    );
     // Back.
     admin.admin("DELETE", "/__mpm/faults", "");
-    assert_eq!(unsafe { mpm_outbox_flush(ob.ob, 60_000) }, MPM_OK, "{}", api::last_message());
+    assert_eq!(
+        unsafe { mpm_outbox_flush(ob.ob, 60_000) },
+        MPM_OK,
+        "{}",
+        api::last_message()
+    );
     // Delivered: accepted, or "duplicate" (accepted earlier: a 503 leaves a send in doubt, and
     // the resend's Success may be AWS's answer to it).
     let st = ob.stats();
-    assert_eq!((st.accepted + st.duplicate, st.expired, st.pending, st.open), (24, 0, 0, 0), "{st:?}");
+    assert_eq!(
+        (st.accepted + st.duplicate, st.expired, st.pending, st.open),
+        (24, 0, 0, 0),
+        "{st:?}"
+    );
     compare(&ob.sums, &billed(&admin.ledger(), &[])).unwrap();
     let reports = ob.reports(24);
     assert_eq!(reports.len(), 24);
     assert!(
-        reports.iter().all(|r| r.2 == MPM_OUTBOX_STATE_ACCEPTED || r.2 == MPM_OUTBOX_STATE_DUPLICATE),
+        reports
+            .iter()
+            .all(|r| r.2 == MPM_OUTBOX_STATE_ACCEPTED || r.2 == MPM_OUTBOX_STATE_DUPLICATE),
         "{reports:?}"
     );
-    eprintln!("outage of 9 simulated hours ({tried} refused requests, {:.1}s): all 24 slots delivered", t.elapsed().as_secs_f64());
+    eprintln!(
+        "outage of 9 simulated hours ({tried} refused requests, {:.1}s): all 24 slots delivered",
+        t.elapsed().as_secs_f64()
+    );
     drop(ob);
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -763,7 +879,11 @@ fn outage_longer_than_the_window_expires_and_reports() {
     let (emu, admin) = emulator();
     let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
     set_time(&clock, &admin, clock.now_ms());
-    admin.admin("POST", "/__mpm/faults", r#"{"mode":"http503","fraction":1.0}"#);
+    admin.admin(
+        "POST",
+        "/__mpm/faults",
+        r#"{"mode":"http503","fraction":1.0}"#,
+    );
     let mut ob = InProcess::open(&dir, &emu.url, clock.clone());
     // Hour 0: cust-a and cust-b; they will outlive their window.
     ob.record("cust-a", "users", "3");
@@ -795,9 +915,18 @@ fn outage_longer_than_the_window_expires_and_reports() {
         std::thread::sleep(Duration::from_millis(50));
     }
     admin.admin("DELETE", "/__mpm/faults", "");
-    assert_eq!(unsafe { mpm_outbox_flush(ob.ob, 60_000) }, MPM_OK, "{}", api::last_message());
+    assert_eq!(
+        unsafe { mpm_outbox_flush(ob.ob, 60_000) },
+        MPM_OK,
+        "{}",
+        api::last_message()
+    );
     let st = ob.stats();
-    assert_eq!((st.expired, st.accepted + st.duplicate, st.pending, st.open), (2, 1, 0, 0), "{st:?}");
+    assert_eq!(
+        (st.expired, st.accepted + st.duplicate, st.pending, st.open),
+        (2, 1, 0, 0),
+        "{st:?}"
+    );
     let ledger = admin.ledger();
     assert_eq!(ledger.len(), 1, "{ledger:?}");
     assert_eq!(ledger[0]["customer_identifier"], "cust-c");
@@ -816,7 +945,11 @@ fn outage_longer_than_the_window_expires_and_reports() {
         vec![
             ("cust-a".to_string(), h0, MPM_OUTBOX_STATE_EXPIRED),
             ("cust-b".to_string(), h0, MPM_OUTBOX_STATE_EXPIRED),
-            ("cust-c".to_string(), h0 + 20 * 3600, MPM_OUTBOX_STATE_ACCEPTED),
+            (
+                "cust-c".to_string(),
+                h0 + 20 * 3600,
+                MPM_OUTBOX_STATE_ACCEPTED
+            ),
         ]
     );
     drop(ob);

@@ -252,7 +252,10 @@ impl EmuAdmin {
 
     pub fn admin(&self, method: &str, path: &str, body: &str) -> serde_json::Value {
         let (status, body) = self.request(method, path, "Content-Type: application/json\r\n", body);
-        assert!((200..300).contains(&status), "admin {method} {path}: {status} {body}");
+        assert!(
+            (200..300).contains(&status),
+            "admin {method} {path}: {status} {body}"
+        );
         serde_json::from_str(&body).unwrap_or(serde_json::Value::Null)
     }
 
@@ -297,8 +300,10 @@ impl EmuAdmin {
                                    "subscriptions": ["demo-product"]})
             })
             .collect();
-        customers.push(serde_json::json!({"identifier": "cust-old", "account_id": "200000000099",
-                                          "subscriptions": ["demo-product"]}));
+        customers.push(
+            serde_json::json!({"identifier": "cust-old", "account_id": "200000000099",
+                                          "subscriptions": ["demo-product"]}),
+        );
         self.admin(
             "POST",
             "/__mpm/config",

@@ -18,8 +18,8 @@
 #![allow(clippy::missing_safety_doc)]
 
 use rusqlite::ffi;
-use std::ffi::{c_char, c_int, c_void, CStr};
 use std::collections::HashMap;
+use std::ffi::{c_char, c_int, c_void, CStr};
 use std::ptr;
 use std::sync::{Arc, Mutex};
 
@@ -196,7 +196,12 @@ unsafe fn write_through(real: *mut ffi::sqlite3_file, c: Cache) -> c_int {
         }
     }
     for (off, data) in c.writes {
-        let rc = (m.xWrite.unwrap())(real, data.as_ptr() as *const c_void, data.len() as c_int, off);
+        let rc = (m.xWrite.unwrap())(
+            real,
+            data.as_ptr() as *const c_void,
+            data.len() as c_int,
+            off,
+        );
         if rc != ffi::SQLITE_OK {
             return rc;
         }
@@ -327,7 +332,11 @@ unsafe extern "C" fn f_check_reserved_lock(f: *mut ffi::sqlite3_file, out: *mut 
     (real_methods(f).xCheckReservedLock.unwrap())((*(f as *mut File)).real, out)
 }
 
-unsafe extern "C" fn f_file_control(f: *mut ffi::sqlite3_file, op: c_int, arg: *mut c_void) -> c_int {
+unsafe extern "C" fn f_file_control(
+    f: *mut ffi::sqlite3_file,
+    op: c_int,
+    arg: *mut c_void,
+) -> c_int {
     (real_methods(f).xFileControl.unwrap())((*(f as *mut File)).real, op, arg)
 }
 
@@ -346,7 +355,12 @@ unsafe extern "C" fn f_shm_map(
 ) -> c_int {
     (real_methods(f).xShmMap.unwrap())((*(f as *mut File)).real, region, size, extend, out)
 }
-unsafe extern "C" fn f_shm_lock(f: *mut ffi::sqlite3_file, offset: c_int, n: c_int, flags: c_int) -> c_int {
+unsafe extern "C" fn f_shm_lock(
+    f: *mut ffi::sqlite3_file,
+    offset: c_int,
+    n: c_int,
+    flags: c_int,
+) -> c_int {
     (real_methods(f).xShmLock.unwrap())((*(f as *mut File)).real, offset, n, flags)
 }
 unsafe extern "C" fn f_shm_barrier(f: *mut ffi::sqlite3_file) {
@@ -356,7 +370,11 @@ unsafe extern "C" fn f_shm_unmap(f: *mut ffi::sqlite3_file, delete: c_int) -> c_
     (real_methods(f).xShmUnmap.unwrap())((*(f as *mut File)).real, delete)
 }
 
-unsafe extern "C" fn x_delete(_v: *mut ffi::sqlite3_vfs, name: *const c_char, sync_dir: c_int) -> c_int {
+unsafe extern "C" fn x_delete(
+    _v: *mut ffi::sqlite3_vfs,
+    name: *const c_char,
+    sync_dir: c_int,
+) -> c_int {
     let u = underlying();
     ((*u).xDelete.unwrap())(u, name, sync_dir)
 }
@@ -390,7 +408,11 @@ unsafe extern "C" fn x_current_time(_v: *mut ffi::sqlite3_vfs, out: *mut f64) ->
     let u = underlying();
     ((*u).xCurrentTime.unwrap())(u, out)
 }
-unsafe extern "C" fn x_get_last_error(_v: *mut ffi::sqlite3_vfs, n: c_int, out: *mut c_char) -> c_int {
+unsafe extern "C" fn x_get_last_error(
+    _v: *mut ffi::sqlite3_vfs,
+    n: c_int,
+    out: *mut c_char,
+) -> c_int {
     let u = underlying();
     ((*u).xGetLastError.unwrap())(u, n, out)
 }

@@ -17,14 +17,21 @@ const NAMESPACE_FILE: &str = "/var/run/secrets/kubernetes.io/serviceaccount/name
 /// `ec2-instance:<id>`.
 pub async fn detect(timeout: Duration) -> Result<String, String> {
     if let Ok(uri) = std::env::var("ECS_CONTAINER_METADATA_URI_V4") {
-        return ecs_task(&uri, timeout).await.map(|arn| format!("ecs-task:{arn}"));
+        return ecs_task(&uri, timeout)
+            .await
+            .map(|arn| format!("ecs-task:{arn}"));
     }
     if std::env::var_os("KUBERNETES_SERVICE_HOST").is_some() {
-        if let (Ok(ns), Ok(pod)) = (std::fs::read_to_string(NAMESPACE_FILE), std::env::var("HOSTNAME")) {
+        if let (Ok(ns), Ok(pod)) = (
+            std::fs::read_to_string(NAMESPACE_FILE),
+            std::env::var("HOSTNAME"),
+        ) {
             return Ok(format!("eks-pod:{}/{}", ns.trim(), pod.trim()));
         }
     }
-    ec2_instance(timeout).await.map(|id| format!("ec2-instance:{id}"))
+    ec2_instance(timeout)
+        .await
+        .map(|id| format!("ec2-instance:{id}"))
 }
 
 async fn ecs_task(uri: &str, timeout: Duration) -> Result<String, String> {
@@ -60,7 +67,12 @@ async fn ec2_instance(timeout: Duration) -> Result<String, String> {
         .build();
     let id = tokio::time::timeout(timeout * 3, client.get("/latest/meta-data/instance-id"))
         .await
-        .map_err(|_| format!("IMDS gave no instance id within {} ms", timeout.as_millis() * 3))?
+        .map_err(|_| {
+            format!(
+                "IMDS gave no instance id within {} ms",
+                timeout.as_millis() * 3
+            )
+        })?
         .map_err(|e| format!("IMDS instance id lookup failed: {}", error_chain(&e)))?;
     let id = id.as_ref().trim().to_string();
     if id.is_empty() {

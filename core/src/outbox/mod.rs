@@ -70,10 +70,9 @@ impl Outbox {
         transport: Arc<dyn Transport>,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Self, OutboxError> {
-        let product = options
-            .product_code
-            .clone()
-            .ok_or_else(|| OutboxError::InvalidArgument("the outbox needs a product code".into()))?;
+        let product = options.product_code.clone().ok_or_else(|| {
+            OutboxError::InvalidArgument("the outbox needs a product code".into())
+        })?;
         check_text("product code", &product, 255)?;
         let identity = match options.mode {
             Mode::Saas => None,
@@ -105,7 +104,12 @@ impl Outbox {
             late_policy: options.late_policy,
             max_backoff_seconds: options.max_backoff_seconds,
         };
-        let store = store::open(path, options.sqlite_vfs.as_deref(), options.sqlite_synchronous, ctx.clone())?;
+        let store = store::open(
+            path,
+            options.sqlite_vfs.as_deref(),
+            options.sqlite_synchronous,
+            ctx.clone(),
+        )?;
         let writer = WriterThread::start(store, options.crash_hook.clone())?;
         let (reports, dispatcher) = match options.on_terminal.clone() {
             Some(cb) => {
@@ -114,10 +118,13 @@ impl Outbox {
                     .name("mpmeter-outbox-callbacks".into())
                     .spawn(move || {
                         for s in rx.iter().map_while(|m| m) {
-                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&s)));
+                            let _ =
+                                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cb(&s)));
                         }
                     })
-                    .map_err(|e| OutboxError::Store(format!("cannot start the callback thread: {e}")))?;
+                    .map_err(|e| {
+                        OutboxError::Store(format!("cannot start the callback thread: {e}"))
+                    })?;
                 (Some(tx), Some(join))
             }
             None => (None, None),
@@ -233,7 +240,9 @@ impl Outbox {
             Mode::Machine => self.ctx.identity.clone(),
             Mode::Saas => customer.map(str::to_string),
         };
-        let n = self.writer()?.call(false, move |s| s.seal(now_s, None, customer.as_deref()))?;
+        let n = self
+            .writer()?
+            .call(false, move |s| s.seal(now_s, None, customer.as_deref()))?;
         self.shared.wake.notify_one();
         Ok(n)
     }

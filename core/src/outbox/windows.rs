@@ -80,8 +80,14 @@ mod tests {
         assert_eq!(utc(1970, 1, 1, 0, 0), 0);
         assert_eq!(utc(2026, 12, 1, 0, 0), 1_796_083_200);
         assert_eq!(month_of(utc(2028, 2, 29, 23, 59)), (2028, 2));
-        assert_eq!(next_month_start(utc(2028, 2, 29, 23, 0)), utc(2028, 3, 1, 0, 0));
-        assert_eq!(next_month_start(utc(2026, 12, 31, 23, 0)), utc(2027, 1, 1, 0, 0));
+        assert_eq!(
+            next_month_start(utc(2028, 2, 29, 23, 0)),
+            utc(2028, 3, 1, 0, 0)
+        );
+        assert_eq!(
+            next_month_start(utc(2026, 12, 31, 23, 0)),
+            utc(2027, 1, 1, 0, 0)
+        );
     }
 
     #[test]
@@ -91,11 +97,23 @@ mod tests {
         // MeterUsage's 6 hours end earlier than the month rule.
         assert_eq!(deadline(Mode::Machine, h), utc(2026, 12, 1, 5, 0));
         // New Year and a leap day.
-        assert_eq!(deadline(Mode::Saas, utc(2026, 12, 31, 23, 0)), utc(2027, 1, 1, 6, 0));
-        assert_eq!(deadline(Mode::Saas, utc(2028, 2, 29, 23, 0)), utc(2028, 3, 1, 6, 0));
-        assert_eq!(deadline(Mode::Saas, utc(2028, 2, 29, 3, 0)), utc(2028, 3, 1, 3, 0));
+        assert_eq!(
+            deadline(Mode::Saas, utc(2026, 12, 31, 23, 0)),
+            utc(2027, 1, 1, 6, 0)
+        );
+        assert_eq!(
+            deadline(Mode::Saas, utc(2028, 2, 29, 23, 0)),
+            utc(2028, 3, 1, 6, 0)
+        );
+        assert_eq!(
+            deadline(Mode::Saas, utc(2028, 2, 29, 3, 0)),
+            utc(2028, 3, 1, 3, 0)
+        );
         // An hour in the middle of a month keeps its 24 hours.
-        assert_eq!(deadline(Mode::Saas, utc(2026, 12, 1, 5, 0)), utc(2026, 12, 2, 5, 0));
+        assert_eq!(
+            deadline(Mode::Saas, utc(2026, 12, 1, 5, 0)),
+            utc(2026, 12, 2, 5, 0)
+        );
     }
 
     #[test]

@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn product_code_check_is_the_model_pattern() {
         let re = Regex::new(PRODUCT_CODE_RE).unwrap();
-        let alphabet: Vec<char> = (0u8..128).map(char::from).chain(['é', '\u{2028}', '中']).collect();
+        let alphabet: Vec<char> = (0u8..128)
+            .map(char::from)
+            .chain(['é', '\u{2028}', '中'])
+            .collect();
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for len in 0..40 {
             for _ in 0..200 {
@@ -171,7 +174,10 @@ mod tests {
         for c in (0u8..128).map(char::from) {
             let s = format!("ab{c}cd");
             assert_eq!(product_code(&s).is_ok(), re.is_match(&s), "{s:?}");
-            assert_eq!(product_code(&format!("{c}\n")).is_ok(), re.is_match(&format!("{c}\n")));
+            assert_eq!(
+                product_code(&format!("{c}\n")).is_ok(),
+                re.is_match(&format!("{c}\n"))
+            );
         }
     }
 

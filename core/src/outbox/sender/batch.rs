@@ -74,8 +74,10 @@ where
         let request_id = out.meta.request_id.clone();
         let done: Vec<(i64, Completion)> = match out.result {
             Ok(o) => {
-                let by_key: HashMap<_, _> =
-                    group.iter().map(|&i| (key(&usage_record(&slots[i])), i)).collect();
+                let by_key: HashMap<_, _> = group
+                    .iter()
+                    .map(|&i| (key(&usage_record(&slots[i])), i))
+                    .collect();
                 let mut done = Vec::new();
                 let mut seen = vec![false; slots.len()];
                 for r in o.results {
@@ -84,28 +86,47 @@ where
                     };
                     if !seen[i] {
                         seen[i] = true;
-                        done.push((slots[i].id, record_status(r.status.as_ref(), r.metering_record_id, in_doubt[i])));
+                        done.push((
+                            slots[i].id,
+                            record_status(r.status.as_ref(), r.metering_record_id, in_doubt[i]),
+                        ));
                     }
                 }
                 // Unprocessed, or missing from the answer: back to sealed. A missing one may
                 // have been recorded (the service did not say), so it is in doubt.
-                let missing_from = o.unprocessed_records.len().saturating_sub(o.missing_from_answer);
+                let missing_from = o
+                    .unprocessed_records
+                    .len()
+                    .saturating_sub(o.missing_from_answer);
                 for (n, u) in o.unprocessed_records.iter().enumerate() {
                     if let Some(&i) = by_key.get(&key(u)) {
                         if !seen[i] {
                             seen[i] = true;
                             let in_doubt = n >= missing_from;
-                            let reason = if in_doubt { "missing from the answer" } else { "unprocessed" };
-                            done.push((slots[i].id, Completion::Retry { reason: reason.into(), in_doubt }));
+                            let reason = if in_doubt {
+                                "missing from the answer"
+                            } else {
+                                "unprocessed"
+                            };
+                            done.push((
+                                slots[i].id,
+                                Completion::Retry {
+                                    reason: reason.into(),
+                                    in_doubt,
+                                },
+                            ));
                         }
                     }
                 }
                 for &i in &group {
                     if !seen[i] {
-                        done.push((slots[i].id, Completion::Retry {
-                            reason: "not in the answer".into(),
-                            in_doubt: true,
-                        }));
+                        done.push((
+                            slots[i].id,
+                            Completion::Retry {
+                                reason: "not in the answer".into(),
+                                in_doubt: true,
+                            },
+                        ));
                     }
                 }
                 done
@@ -118,22 +139,42 @@ where
                     stack.push(a.to_vec());
                     let logged = group
                         .iter()
-                        .map(|&i| (slots[i].id, Completion::Bisected { reason: reason.clone() }))
+                        .map(|&i| {
+                            (
+                                slots[i].id,
+                                Completion::Bisected {
+                                    reason: reason.clone(),
+                                },
+                            )
+                        })
                         .collect();
                     results.push((request_id, logged));
                     continue;
                 }
                 CallVerdict::Refused { state, reason } => group
                     .iter()
-                    .map(|&i| (slots[i].id, Completion::Terminal {
-                        state,
-                        metering_record_id: None,
-                        reason: Some(reason.clone()),
-                    }))
+                    .map(|&i| {
+                        (
+                            slots[i].id,
+                            Completion::Terminal {
+                                state,
+                                metering_record_id: None,
+                                reason: Some(reason.clone()),
+                            },
+                        )
+                    })
                     .collect(),
                 CallVerdict::Outage { reason, in_doubt } => group
                     .iter()
-                    .map(|&i| (slots[i].id, Completion::Retry { reason: reason.clone(), in_doubt }))
+                    .map(|&i| {
+                        (
+                            slots[i].id,
+                            Completion::Retry {
+                                reason: reason.clone(),
+                                in_doubt,
+                            },
+                        )
+                    })
                     .collect(),
             },
         };

@@ -23,7 +23,11 @@ pub fn meter_usage_input(slot: &SlotView) -> MeterUsageInput {
     }
 }
 
-pub async fn deliver<T: Transport + ?Sized>(transport: &T, slot: &SlotView, in_doubt: bool) -> RequestResult {
+pub async fn deliver<T: Transport + ?Sized>(
+    transport: &T,
+    slot: &SlotView,
+    in_doubt: bool,
+) -> RequestResult {
     let out = transport.meter_usage(meter_usage_input(slot)).await;
     let c = match out.result {
         Ok(o) => accepted(o.metering_record_id, in_doubt),

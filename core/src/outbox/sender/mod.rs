@@ -162,7 +162,8 @@ pub async fn run(sh: Arc<Shared>) {
             Mode::Machine => {
                 sh.rate.acquire().await;
                 sh.requests.fetch_add(1, Ordering::Relaxed);
-                let r = machine::deliver(&*sh.transport, &claimed.slots[0], claimed.in_doubt[0]).await;
+                let r =
+                    machine::deliver(&*sh.transport, &claimed.slots[0], claimed.in_doubt[0]).await;
                 sh.hook(CrashPoint::AfterSend);
                 vec![r]
             }

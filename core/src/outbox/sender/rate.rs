@@ -42,6 +42,9 @@ mod tests {
             r.acquire().await;
         }
         let took = t0.elapsed();
-        assert!(took >= Duration::from_millis(200) && took < Duration::from_millis(400), "{took:?}");
+        assert!(
+            took >= Duration::from_millis(200) && took < Duration::from_millis(400),
+            "{took:?}"
+        );
     }
 }

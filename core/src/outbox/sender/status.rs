@@ -30,7 +30,10 @@ pub fn verdict(e: &Error, http_status: u16) -> CallVerdict {
             match s.kind {
                 // AWS holds another quantity for this hour (or another request with our token).
                 ServiceErrorKind::DuplicateRequest | ServiceErrorKind::IdempotencyConflict => {
-                    CallVerdict::Refused { state: SlotState::Conflict, reason }
+                    CallVerdict::Refused {
+                        state: SlotState::Conflict,
+                        reason,
+                    }
                 }
                 ServiceErrorKind::Throttling | ServiceErrorKind::InternalServiceError => {
                     outage(reason, false)
@@ -38,9 +41,10 @@ pub fn verdict(e: &Error, http_status: u16) -> CallVerdict {
                 // Credentials that expired or were refused come back when they are renewed.
                 ServiceErrorKind::ExpiredToken => outage(reason, false),
                 _ => match classify_service(&s.code, http_status) {
-                    RetryKind::NotRetryable if !is_auth(&s.code) => {
-                        CallVerdict::Refused { state: SlotState::Rejected, reason }
-                    }
+                    RetryKind::NotRetryable if !is_auth(&s.code) => CallVerdict::Refused {
+                        state: SlotState::Rejected,
+                        reason,
+                    },
                     _ => outage(reason, false),
                 },
             }
@@ -105,7 +109,11 @@ pub fn record_status(
 /// Accepted; "duplicate" when an earlier send's answer was lost (it may be that one counted).
 pub fn accepted(metering_record_id: Option<String>, in_doubt: bool) -> Completion {
     Completion::Terminal {
-        state: if in_doubt { SlotState::Duplicate } else { SlotState::Accepted },
+        state: if in_doubt {
+            SlotState::Duplicate
+        } else {
+            SlotState::Accepted
+        },
         metering_record_id,
         reason: None,
     }
@@ -126,24 +134,52 @@ mod tests {
 
     #[test]
     fn statuses_map_to_terminal_states() {
-        let t = |s: UsageRecordResultStatus, d| match record_status(Some(&s), Some("id".into()), d) {
+        let t = |s: UsageRecordResultStatus, d| match record_status(Some(&s), Some("id".into()), d)
+        {
             Completion::Terminal { state, .. } => state,
             other => panic!("{other:?}"),
         };
-        assert_eq!(t(UsageRecordResultStatus::Success, false), SlotState::Accepted);
-        assert_eq!(t(UsageRecordResultStatus::Success, true), SlotState::Duplicate);
-        assert_eq!(t(UsageRecordResultStatus::DuplicateRecord, false), SlotState::Conflict);
-        assert_eq!(t(UsageRecordResultStatus::CustomerNotSubscribed, false), SlotState::Rejected);
-        assert_eq!(t(UsageRecordResultStatus::Unknown("New".into()), false), SlotState::Rejected);
-        assert!(matches!(record_status(None, None, false), Completion::Retry { .. }));
+        assert_eq!(
+            t(UsageRecordResultStatus::Success, false),
+            SlotState::Accepted
+        );
+        assert_eq!(
+            t(UsageRecordResultStatus::Success, true),
+            SlotState::Duplicate
+        );
+        assert_eq!(
+            t(UsageRecordResultStatus::DuplicateRecord, false),
+            SlotState::Conflict
+        );
+        assert_eq!(
+            t(UsageRecordResultStatus::CustomerNotSubscribed, false),
+            SlotState::Rejected
+        );
+        assert_eq!(
+            t(UsageRecordResultStatus::Unknown("New".into()), false),
+            SlotState::Rejected
+        );
+        assert!(matches!(
+            record_status(None, None, false),
+            Completion::Retry { .. }
+        ));
     }
 
     #[test]
     fn call_errors_are_verdicts_or_outages() {
         let refused = |e: &Error, s| matches!(verdict(e, 400), CallVerdict::Refused { state, .. } if state == s);
-        assert!(refused(&service("DuplicateRequestException"), SlotState::Conflict));
-        assert!(refused(&service("TimestampOutOfBoundsException"), SlotState::Rejected));
-        assert!(refused(&service("InvalidUsageDimensionException"), SlotState::Rejected));
+        assert!(refused(
+            &service("DuplicateRequestException"),
+            SlotState::Conflict
+        ));
+        assert!(refused(
+            &service("TimestampOutOfBoundsException"),
+            SlotState::Rejected
+        ));
+        assert!(refused(
+            &service("InvalidUsageDimensionException"),
+            SlotState::Rejected
+        ));
         for e in [
             service("ThrottlingException"),
             service("InternalServiceErrorException"),
@@ -152,9 +188,21 @@ mod tests {
             Error::Timeout("t".into()),
             Error::Credentials("none".into()),
         ] {
-            assert!(matches!(verdict(&e, 400), CallVerdict::Outage { .. }), "{e:?}");
+            assert!(
+                matches!(verdict(&e, 400), CallVerdict::Outage { .. }),
+                "{e:?}"
+            );
         }
-        assert!(matches!(verdict(&Error::Transport("x".into()), 0), CallVerdict::Outage { in_doubt: true, .. }));
-        assert!(matches!(verdict(&service("ThrottlingException"), 400), CallVerdict::Outage { in_doubt: false, .. }));
+        assert!(matches!(
+            verdict(&Error::Transport("x".into()), 0),
+            CallVerdict::Outage { in_doubt: true, .. }
+        ));
+        assert!(matches!(
+            verdict(&service("ThrottlingException"), 400),
+            CallVerdict::Outage {
+                in_doubt: false,
+                ..
+            }
+        ));
     }
 }

@@ -6,7 +6,9 @@ use std::pin::Pin;
 
 use crate::client::Client;
 use crate::error::Outcome;
-use crate::model::{BatchMeterUsageInput, BatchMeterUsageOutput, MeterUsageInput, MeterUsageOutput};
+use crate::model::{
+    BatchMeterUsageInput, BatchMeterUsageOutput, MeterUsageInput, MeterUsageOutput,
+};
 
 pub type Fut<'a, T> = Pin<Box<dyn Future<Output = Outcome<T>> + Send + 'a>>;
 

@@ -25,7 +25,12 @@ pub fn open(
         Some(v) => Connection::open_with_flags_and_vfs(path, flags, v),
         None => Connection::open_with_flags(path, flags),
     }
-    .map_err(|e| OutboxError::Store(format!("cannot open the outbox store {}: {e}", path.display())))?;
+    .map_err(|e| {
+        OutboxError::Store(format!(
+            "cannot open the outbox store {}: {e}",
+            path.display()
+        ))
+    })?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", synchronous)?;
     check_settings(&conn, synchronous)?;

@@ -45,7 +45,10 @@ impl Store {
             None if now_s < windows::deadline(self.ctx.mode, usage.hour) => {
                 (self.new_slot(usage, usage.hour, now_s)?, Recorded::Counted)
             }
-            _ => (self.late_slot(usage, current, now_s)?, Recorded::RolledIntoCurrentHour),
+            _ => (
+                self.late_slot(usage, current, now_s)?,
+                Recorded::RolledIntoCurrentHour,
+            ),
         };
         self.add(slot_id, usage.millionths)?;
         if let (Some(id), true) = (&usage.event_id, dedupe) {

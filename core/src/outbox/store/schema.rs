@@ -57,10 +57,10 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX attempts_by_slot ON attempts (slot_id);",
 ];
 
-
 pub fn version(conn: &Connection) -> Result<i64, OutboxError> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
-    let v: Option<i64> = conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?;
+    let v: Option<i64> =
+        conn.query_row("SELECT max(version) FROM schema_version", [], |r| r.get(0))?;
     Ok(v.unwrap_or(0))
 }
 

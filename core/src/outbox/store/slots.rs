@@ -66,7 +66,12 @@ impl Store {
     /// Seals the open slots whose hour ended at least `delay` seconds before `now_s`; with a
     /// customer, every open slot of that customer (seal-now), current hour included. In
     /// machine mode each gets its ClientToken now, so every resend is the same request.
-    pub fn seal(&self, now_s: i64, delay: Option<i64>, customer: Option<&str>) -> Result<usize, OutboxError> {
+    pub fn seal(
+        &self,
+        now_s: i64,
+        delay: Option<i64>,
+        customer: Option<&str>,
+    ) -> Result<usize, OutboxError> {
         let ids: Vec<i64> = {
             let mut st = self.conn.prepare_cached(
                 "SELECT id FROM slots WHERE state = 0 AND (?1 IS NULL OR hour + 3600 + ?1 <= ?2) \
@@ -88,7 +93,8 @@ impl Store {
 
     /// Due slots back to "try now" (flush).
     pub fn retry_now(&self) -> Result<(), OutboxError> {
-        self.conn.execute("UPDATE slots SET next_attempt_ms = 0 WHERE state = 1", [])?;
+        self.conn
+            .execute("UPDATE slots SET next_attempt_ms = 0 WHERE state = 1", [])?;
         Ok(())
     }
 
@@ -129,13 +135,18 @@ impl Store {
             rows.collect::<Result<_, _>>()?
         };
         let Some(product) = rows.first().map(|r| r.1.clone()) else {
-            return Ok(Claimed { slots: vec![], in_doubt: vec![] });
+            return Ok(Claimed {
+                slots: vec![],
+                in_doubt: vec![],
+            });
         };
         let picked: Vec<&(i64, String, bool)> =
             rows.iter().filter(|r| r.1 == product).take(limit).collect();
         for (id, _, _) in &picked {
             self.conn
-                .prepare_cached("UPDATE slots SET state = 2, attempts = attempts + 1 WHERE id = ?1")?
+                .prepare_cached(
+                    "UPDATE slots SET state = 2, attempts = attempts + 1 WHERE id = ?1",
+                )?
                 .execute([id])?;
         }
         let ids: Vec<i64> = picked.iter().map(|r| r.0).collect();
@@ -157,7 +168,11 @@ impl Store {
         let mut terminal = Vec::new();
         for (id, c) in done {
             let outcome = match c {
-                Completion::Terminal { state, metering_record_id, reason } => {
+                Completion::Terminal {
+                    state,
+                    metering_record_id,
+                    reason,
+                } => {
                     self.conn.prepare_cached(
                         "UPDATE slots SET state = ?2, metering_record_id = ?3, reason = ?4, finished_at = ?5 \
                          WHERE id = ?1 AND state = 2",
@@ -187,18 +202,19 @@ impl Store {
     /// The outage schedule: 1 s, 2 s, 4 s ... up to the maximum pause, and never so long
     /// that the last try would miss the window.
     fn retry_later(&self, id: i64, now_ms: i64, in_doubt: bool) -> Result<(), OutboxError> {
-        let (failures, deadline): (i64, i64) = self.conn.prepare_cached(
-            "SELECT failures, deadline FROM slots WHERE id = ?1",
-        )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (failures, deadline): (i64, i64) = self
+            .conn
+            .prepare_cached("SELECT failures, deadline FROM slots WHERE id = ?1")?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let pause_s = (1_i64 << failures.min(20)).min(self.ctx.max_backoff_seconds.max(1));
         let last_chance_ms = (deadline - 60) * 1000;
         let next = (now_ms + pause_s * 1000).min(last_chance_ms.max(now_ms + 1000));
-        self.conn.prepare_cached(
-            "UPDATE slots SET state = 1, failures = failures + 1, next_attempt_ms = ?2, \
+        self.conn
+            .prepare_cached(
+                "UPDATE slots SET state = 1, failures = failures + 1, next_attempt_ms = ?2, \
              in_doubt = max(in_doubt, ?3) WHERE id = ?1 AND state = 2",
-        )?
-        .execute(params![id, next, in_doubt as i64])?;
+            )?
+            .execute(params![id, next, in_doubt as i64])?;
         Ok(())
     }
 
@@ -232,7 +248,10 @@ impl Store {
     }
 
     pub fn stats(&self, now_s: i64) -> Result<Stats, OutboxError> {
-        let mut s = Stats { seconds_to_first_expiry: -1, ..Stats::default() };
+        let mut s = Stats {
+            seconds_to_first_expiry: -1,
+            ..Stats::default()
+        };
         let mut st = self.conn.prepare_cached(
             "SELECT state, (?1 IS NOT NULL AND customer != ?1) AS foreign_, count(*), min(hour), min(deadline) \
              FROM slots GROUP BY state, foreign_",

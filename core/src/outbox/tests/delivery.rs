@@ -4,7 +4,10 @@
 use super::*;
 
 fn customers(i: &BatchMeterUsageInput) -> Vec<String> {
-    i.usage_records.iter().map(|r| r.customer_identifier.clone().unwrap()).collect()
+    i.usage_records
+        .iter()
+        .map(|r| r.customer_identifier.clone().unwrap())
+        .collect()
 }
 
 #[test]
@@ -15,7 +18,14 @@ fn batches_of_25_oldest_first_with_the_sealed_hour_as_timestamp() {
     h.record("old", "users", start, "2.5", None).unwrap();
     h.clock.set_secs(utc(2026, 12, 1, 9, 20));
     for i in 0..30 {
-        h.record(&format!("c{i:02}"), "users", utc(2026, 12, 1, 9, 15), "1", None).unwrap();
+        h.record(
+            &format!("c{i:02}"),
+            "users",
+            utc(2026, 12, 1, 9, 15),
+            "1",
+            None,
+        )
+        .unwrap();
     }
     h.clock.set_secs(utc(2026, 12, 1, 10, 30));
     h.flush();
@@ -23,15 +33,24 @@ fn batches_of_25_oldest_first_with_the_sealed_hour_as_timestamp() {
     assert_eq!(b.len(), 2);
     assert_eq!(b[0].usage_records.len(), 25);
     assert_eq!(customers(&b[0])[0], "old", "oldest hour first");
-    assert_eq!(b[0].usage_records[0].timestamp, Some(utc(2026, 12, 1, 8, 0)));
-    assert_eq!(b[0].usage_records[0].quantity_as_decimal.as_deref(), Some("2.5"));
+    assert_eq!(
+        b[0].usage_records[0].timestamp,
+        Some(utc(2026, 12, 1, 8, 0))
+    );
+    assert_eq!(
+        b[0].usage_records[0].quantity_as_decimal.as_deref(),
+        Some("2.5")
+    );
     assert_eq!(b[0].usage_records[1].quantity, Some(1));
     assert!(b.iter().all(|x| x.product_code.as_deref() == Some("prod")));
     let s = h.outbox.stats().unwrap();
     assert_eq!((s.accepted, s.pending, s.open), (31, 0, 0));
     assert_eq!(h.reports(31).len(), 31);
     let slot = &h.slots(utc(2026, 12, 1, 8, 0))[0];
-    assert_eq!(slot.metering_record_id.as_deref(), Some(&*format!("mr-old-{}", utc(2026, 12, 1, 8, 0))));
+    assert_eq!(
+        slot.metering_record_id.as_deref(),
+        Some(&*format!("mr-old-{}", utc(2026, 12, 1, 8, 0)))
+    );
 }
 
 #[test]
@@ -50,15 +69,36 @@ fn per_record_statuses_become_terminal_states_and_unprocessed_go_back() {
         if *n > 1 {
             return Ok(out);
         }
-        out.results.retain(|r| !matches!(r.usage_record.as_ref().unwrap().customer_identifier.as_deref(), Some("unproc" | "missing")));
+        out.results.retain(|r| {
+            !matches!(
+                r.usage_record
+                    .as_ref()
+                    .unwrap()
+                    .customer_identifier
+                    .as_deref(),
+                Some("unproc" | "missing")
+            )
+        });
         for r in &mut out.results {
-            match r.usage_record.as_ref().unwrap().customer_identifier.as_deref() {
+            match r
+                .usage_record
+                .as_ref()
+                .unwrap()
+                .customer_identifier
+                .as_deref()
+            {
                 Some("dup") => r.status = Some(UsageRecordResultStatus::DuplicateRecord),
                 Some("unsub") => r.status = Some(UsageRecordResultStatus::CustomerNotSubscribed),
                 _ => {}
             }
         }
-        let rec = |c: &str| i.usage_records.iter().find(|r| r.customer_identifier.as_deref() == Some(c)).unwrap().clone();
+        let rec = |c: &str| {
+            i.usage_records
+                .iter()
+                .find(|r| r.customer_identifier.as_deref() == Some(c))
+                .unwrap()
+                .clone()
+        };
         out.unprocessed_records = vec![rec("unproc"), rec("missing")];
         out.missing_from_answer = 1;
         Ok(out)
@@ -68,15 +108,26 @@ fn per_record_statuses_become_terminal_states_and_unprocessed_go_back() {
     // The unprocessed ones wait out a pause on the (pinned) clock, then go again.
     h.clock.advance_secs(5);
     h.flush();
-    let st: Vec<_> = h.slots(utc(2026, 12, 1, 8, 0)).iter().map(|s| (s.customer.clone(), s.state)).collect();
-    assert_eq!(st, vec![
-        ("dup".into(), SlotState::Conflict),
-        ("missing".into(), SlotState::Duplicate),
-        ("ok".into(), SlotState::Accepted),
-        ("unproc".into(), SlotState::Accepted),
-        ("unsub".into(), SlotState::Rejected),
-    ]);
-    let unsub = h.slots(utc(2026, 12, 1, 8, 0)).into_iter().find(|s| s.customer == "unsub").unwrap();
+    let st: Vec<_> = h
+        .slots(utc(2026, 12, 1, 8, 0))
+        .iter()
+        .map(|s| (s.customer.clone(), s.state))
+        .collect();
+    assert_eq!(
+        st,
+        vec![
+            ("dup".into(), SlotState::Conflict),
+            ("missing".into(), SlotState::Duplicate),
+            ("ok".into(), SlotState::Accepted),
+            ("unproc".into(), SlotState::Accepted),
+            ("unsub".into(), SlotState::Rejected),
+        ]
+    );
+    let unsub = h
+        .slots(utc(2026, 12, 1, 8, 0))
+        .into_iter()
+        .find(|s| s.customer == "unsub")
+        .unwrap();
     assert_eq!(unsub.reason.as_deref(), Some("CustomerNotSubscribed"));
     // The resend carried the same records, byte for byte.
     let b = h.fake.batches.lock().unwrap().clone();
@@ -104,11 +155,22 @@ fn a_whole_batch_refusal_is_bisected_to_the_bad_record() {
     h.flush();
     let slots = h.slots(utc(2026, 12, 1, 8, 0));
     for s in &slots {
-        let want = if s.customer == "c6" { SlotState::Rejected } else { SlotState::Accepted };
+        let want = if s.customer == "c6" {
+            SlotState::Rejected
+        } else {
+            SlotState::Accepted
+        };
         assert_eq!(s.state, want, "{}", s.customer);
     }
     let bad = slots.iter().find(|s| s.customer == "c6").unwrap().clone();
-    assert!(bad.reason.as_deref().unwrap().starts_with("TimestampOutOfBoundsException"), "{:?}", bad.reason);
+    assert!(
+        bad.reason
+            .as_deref()
+            .unwrap()
+            .starts_with("TimestampOutOfBoundsException"),
+        "{:?}",
+        bad.reason
+    );
     // 10 -> 5+5 -> 2+3 -> 1+2 -> 1+1: a handful of calls, not one per record.
     assert!(h.fake.batch_count() <= 9, "{}", h.fake.batch_count());
     // The attempt log keeps every request the bad record was in.
@@ -122,12 +184,22 @@ fn an_outage_retries_until_the_window_closes_then_expires_and_reports() {
     let t = utc(2026, 12, 1, 8, 10);
     let h = Harness::new("outage", t, |o| o.max_backoff_seconds = 600);
     h.record("c1", "users", t, "1", None).unwrap();
-    h.fake.on_batch(|_| Err(service("InternalServiceErrorException")));
+    h.fake
+        .on_batch(|_| Err(service("InternalServiceErrorException")));
     h.clock.set_secs(utc(2026, 12, 1, 9, 10));
-    assert!(matches!(h.outbox.flush(Some(Duration::from_millis(300))), Err(OutboxError::TimedOut(_))));
+    assert!(matches!(
+        h.outbox.flush(Some(Duration::from_millis(300))),
+        Err(OutboxError::TimedOut(_))
+    ));
     let s = h.outbox.stats().unwrap();
-    assert_eq!((s.pending, s.oldest_pending_hour), (1, utc(2026, 12, 1, 8, 0)));
-    assert_eq!(s.seconds_to_first_expiry, utc(2026, 12, 2, 8, 0) - utc(2026, 12, 1, 9, 10));
+    assert_eq!(
+        (s.pending, s.oldest_pending_hour),
+        (1, utc(2026, 12, 1, 8, 0))
+    );
+    assert_eq!(
+        s.seconds_to_first_expiry,
+        utc(2026, 12, 2, 8, 0) - utc(2026, 12, 1, 9, 10)
+    );
     // Hours of outage: the sender keeps trying on its schedule.
     for _ in 0..5 {
         let before = h.fake.batch_count();
@@ -146,7 +218,10 @@ fn an_outage_retries_until_the_window_closes_then_expires_and_reports() {
     assert_eq!(r[0].state, SlotState::Expired);
     assert!(r[0].reason.as_deref().unwrap().contains("window closed"));
     let s = h.outbox.stats().unwrap();
-    assert_eq!((s.expired, s.pending, s.seconds_to_first_expiry), (1, 0, -1));
+    assert_eq!(
+        (s.expired, s.pending, s.seconds_to_first_expiry),
+        (1, 0, -1)
+    );
     std::thread::sleep(Duration::from_millis(50));
     assert_eq!(h.fake.batch_count(), tries);
 }
@@ -158,7 +233,8 @@ fn back_after_an_outage_everything_is_delivered() {
     for i in 0..3 {
         h.record(&format!("c{i}"), "users", t, "1", None).unwrap();
     }
-    h.fake.on_batch(|_| Err(Error::Transport("connection refused".into())));
+    h.fake
+        .on_batch(|_| Err(Error::Transport("connection refused".into())));
     h.clock.set_secs(utc(2026, 12, 1, 9, 10));
     let _ = h.outbox.flush(Some(Duration::from_millis(200)));
     h.fake.on_batch(all_succeed);
@@ -177,25 +253,46 @@ fn machine_mode_sends_meter_usage_with_the_token_chosen_at_seal() {
         o.mode = Mode::Machine;
         o.machine_identity = Some("ec2-instance:i-1".into());
     });
-    let rec = |q: &str| h.outbox.record(&Event { customer: None, dimension: "hosts".into(), usage_time: t, quantity: q.into(), event_id: None });
+    let rec = |q: &str| {
+        h.outbox.record(&Event {
+            customer: None,
+            dimension: "hosts".into(),
+            usage_time: t,
+            quantity: q.into(),
+            event_id: None,
+        })
+    };
     rec("1").unwrap();
     rec("0.5").unwrap();
-    assert!(matches!(h.record("c", "hosts", t, "1", None), Err(OutboxError::InvalidArgument(_))));
+    assert!(matches!(
+        h.record("c", "hosts", t, "1", None),
+        Err(OutboxError::InvalidArgument(_))
+    ));
     h.fake.on_meter(|_| Err(Error::Timeout("no answer".into())));
     h.clock.set_secs(utc(2028, 2, 29, 23, 10));
     let _ = h.outbox.flush(Some(Duration::from_millis(200)));
-    h.fake.on_meter(|i| Ok(MeterUsageOutput { metering_record_id: Some(format!("mr-{}", i.client_token.clone().unwrap())) }));
+    h.fake.on_meter(|i| {
+        Ok(MeterUsageOutput {
+            metering_record_id: Some(format!("mr-{}", i.client_token.clone().unwrap())),
+        })
+    });
     h.clock.advance_secs(60);
     h.flush();
     let m = h.fake.meters.lock().unwrap().clone();
     assert!(m.len() >= 2);
-    assert!(m.windows(2).all(|w| w[0] == w[1]), "a resend differs: {m:?}");
+    assert!(
+        m.windows(2).all(|w| w[0] == w[1]),
+        "a resend differs: {m:?}"
+    );
     assert_eq!(m[0].timestamp, Some(utc(2028, 2, 29, 22, 0)));
     assert_eq!(m[0].usage_quantity_as_decimal.as_deref(), Some("1.5"));
     let s = &h.slots(t)[0];
     assert_eq!(s.customer, "ec2-instance:i-1");
     assert_eq!(s.state, SlotState::Duplicate);
-    assert_eq!(s.metering_record_id, Some(format!("mr-{}", m[0].client_token.clone().unwrap())));
+    assert_eq!(
+        s.metering_record_id,
+        Some(format!("mr-{}", m[0].client_token.clone().unwrap()))
+    );
 }
 
 #[test]
@@ -210,15 +307,37 @@ fn a_store_copied_to_another_machine_never_sends_the_other_machines_slots() {
         ..options(&clock, &reports)
     };
     let fake = Fake::new();
-    let a = Outbox::open(&path, opts("ec2-instance:i-a"), fake.clone(), runtime().handle()).unwrap();
-    a.record(&Event { customer: None, dimension: "hosts".into(), usage_time: t, quantity: "1".into(), event_id: None }).unwrap();
+    let a = Outbox::open(
+        &path,
+        opts("ec2-instance:i-a"),
+        fake.clone(),
+        runtime().handle(),
+    )
+    .unwrap();
+    a.record(&Event {
+        customer: None,
+        dimension: "hosts".into(),
+        usage_time: t,
+        quantity: "1".into(),
+        event_id: None,
+    })
+    .unwrap();
     a.close(Duration::from_secs(1));
     drop(a);
-    let b = Outbox::open(&path, opts("ec2-instance:i-b"), fake.clone(), runtime().handle()).unwrap();
+    let b = Outbox::open(
+        &path,
+        opts("ec2-instance:i-b"),
+        fake.clone(),
+        runtime().handle(),
+    )
+    .unwrap();
     clock.set_secs(utc(2026, 12, 1, 9, 10));
     b.flush(Some(Duration::from_secs(5))).unwrap();
     std::thread::sleep(Duration::from_millis(50));
-    assert!(fake.meters.lock().unwrap().is_empty(), "sent another machine's usage");
+    assert!(
+        fake.meters.lock().unwrap().is_empty(),
+        "sent another machine's usage"
+    );
     let s = b.stats().unwrap();
     assert_eq!((s.foreign, s.pending, s.open), (1, 0, 0));
     assert!(b.slots_of_hour(t).unwrap()[0].foreign);
@@ -231,9 +350,14 @@ fn a_store_copied_to_another_machine_never_sends_the_other_machines_slots() {
 #[test]
 fn the_last_hour_of_a_month_is_sent_until_six_on_the_first_and_expires_then() {
     // 2027-01-01 05:59: the sender still sends 2026-12-31 23:00; at 06:00 it is expired.
-    for (at, want) in [(utc(2027, 1, 1, 5, 59), SlotState::Accepted), (utc(2027, 1, 1, 6, 0), SlotState::Expired), (utc(2027, 1, 1, 6, 1), SlotState::Expired)] {
+    for (at, want) in [
+        (utc(2027, 1, 1, 5, 59), SlotState::Accepted),
+        (utc(2027, 1, 1, 6, 0), SlotState::Expired),
+        (utc(2027, 1, 1, 6, 1), SlotState::Expired),
+    ] {
         let h = Harness::new("newyear", utc(2026, 12, 31, 23, 30), |_| {});
-        h.record("c1", "users", utc(2026, 12, 31, 23, 30), "1", None).unwrap();
+        h.record("c1", "users", utc(2026, 12, 31, 23, 30), "1", None)
+            .unwrap();
         h.clock.set_secs(at);
         let r = h.reports(1);
         assert_eq!(r.len(), 1);

@@ -47,7 +47,11 @@ pub fn all_succeed(i: &BatchMeterUsageInput) -> Result<BatchMeterUsageOutput, Er
             .iter()
             .map(|r| UsageRecordResult {
                 usage_record: Some(r.clone()),
-                metering_record_id: Some(format!("mr-{}-{}", r.customer_identifier.clone().unwrap_or_default(), r.timestamp.unwrap())),
+                metering_record_id: Some(format!(
+                    "mr-{}-{}",
+                    r.customer_identifier.clone().unwrap_or_default(),
+                    r.timestamp.unwrap()
+                )),
                 status: Some(UsageRecordResultStatus::Success),
             })
             .collect(),
@@ -70,14 +74,28 @@ impl Fake {
             meters: Mutex::new(vec![]),
             batch: Mutex::new(Box::new(all_succeed)),
             meter: Mutex::new(Box::new(|i| {
-                Ok(MeterUsageOutput { metering_record_id: Some(format!("mr-{}", i.client_token.clone().unwrap_or_default())) })
+                Ok(MeterUsageOutput {
+                    metering_record_id: Some(format!(
+                        "mr-{}",
+                        i.client_token.clone().unwrap_or_default()
+                    )),
+                })
             })),
         })
     }
-    pub fn on_batch(&self, f: impl Fn(&BatchMeterUsageInput) -> Result<BatchMeterUsageOutput, Error> + Send + Sync + 'static) {
+    pub fn on_batch(
+        &self,
+        f: impl Fn(&BatchMeterUsageInput) -> Result<BatchMeterUsageOutput, Error>
+            + Send
+            + Sync
+            + 'static,
+    ) {
         *self.batch.lock().unwrap() = Box::new(f);
     }
-    pub fn on_meter(&self, f: impl Fn(&MeterUsageInput) -> Result<MeterUsageOutput, Error> + Send + Sync + 'static) {
+    pub fn on_meter(
+        &self,
+        f: impl Fn(&MeterUsageInput) -> Result<MeterUsageOutput, Error> + Send + Sync + 'static,
+    ) {
         *self.meter.lock().unwrap() = Box::new(f);
     }
     pub fn batch_count(&self) -> usize {
@@ -86,32 +104,57 @@ impl Fake {
 }
 
 fn meta() -> ResponseMeta {
-    ResponseMeta { http_status: 200, request_id: Some("req-1".into()), attempts: 1 }
+    ResponseMeta {
+        http_status: 200,
+        request_id: Some("req-1".into()),
+        attempts: 1,
+    }
 }
 
 impl Transport for Fake {
-    fn batch_meter_usage(&self, input: BatchMeterUsageInput) -> sender::Fut<'_, BatchMeterUsageOutput> {
+    fn batch_meter_usage(
+        &self,
+        input: BatchMeterUsageInput,
+    ) -> sender::Fut<'_, BatchMeterUsageOutput> {
         let result = (self.batch.lock().unwrap())(&input);
         self.batches.lock().unwrap().push(input);
-        Box::pin(async move { Outcome { result, meta: meta() } })
+        Box::pin(async move {
+            Outcome {
+                result,
+                meta: meta(),
+            }
+        })
     }
     fn meter_usage(&self, input: MeterUsageInput) -> sender::Fut<'_, MeterUsageOutput> {
         let result = (self.meter.lock().unwrap())(&input);
         self.meters.lock().unwrap().push(input);
-        Box::pin(async move { Outcome { result, meta: meta() } })
+        Box::pin(async move {
+            Outcome {
+                result,
+                meta: meta(),
+            }
+        })
     }
 }
 
 pub fn runtime() -> &'static tokio::runtime::Runtime {
     static RT: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
     RT.get_or_init(|| {
-        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
     })
 }
 
 /// A fresh store path in a temporary directory of its own.
 pub fn store_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mpm-outbox-{}-{name}-{}", std::process::id(), fastrand::u64(..)));
+    let dir = std::env::temp_dir().join(format!(
+        "mpm-outbox-{}-{name}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join("outbox.db")
 }
@@ -129,7 +172,9 @@ pub fn options(clock: &Arc<ManualClock>, reports: &Arc<Mutex<Vec<SlotView>>>) ->
     Options {
         product_code: Some("prod".into()),
         clock: clock.clone(),
-        on_terminal: Some(Arc::new(move |s: &SlotView| r.lock().unwrap().push(s.clone()))),
+        on_terminal: Some(Arc::new(move |s: &SlotView| {
+            r.lock().unwrap().push(s.clone())
+        })),
         idle_tick: Duration::from_millis(10),
         max_requests_per_second: 1000.0,
         ..Options::default()
@@ -145,10 +190,23 @@ impl Harness {
         let fake = Fake::new();
         let path = store_path(name);
         let outbox = Outbox::open(&path, o, fake.clone(), runtime().handle()).unwrap();
-        Self { outbox, fake, clock, reports, path }
+        Self {
+            outbox,
+            fake,
+            clock,
+            reports,
+            path,
+        }
     }
 
-    pub fn record(&self, customer: &str, dim: &str, t: i64, q: &str, id: Option<&str>) -> Result<Recorded, OutboxError> {
+    pub fn record(
+        &self,
+        customer: &str,
+        dim: &str,
+        t: i64,
+        q: &str,
+        id: Option<&str>,
+    ) -> Result<Recorded, OutboxError> {
         self.outbox.record(&Event {
             customer: Some(customer.into()),
             dimension: dim.into(),
