@@ -46,8 +46,10 @@ for major in ${MPM_QT_MAJORS:-5 6}; do
     emu_out="$(mktemp)"
     "$root/target/debug/mpm-emulator" --listen 127.0.0.1:0 >"$emu_out" &
     emu_pid=$!
-    for _ in $(seq 100); do grep -q '^listening on ' "$emu_out" && break; sleep 0.05; done
+    for _ in $(seq 200); do grep -q '^listening on ' "$emu_out" && break; sleep 0.05; done
     url="$(sed -n 's/^listening on //p' "$emu_out")"
+    # Never let the consumer fall back to the real endpoint.
+    [ -n "$url" ] || { kill "$emu_pid"; echo "test-qt: the emulator did not start" >&2; exit 1; }
     for exe in consumer_qtaws consumer_mpmeter_qt; do
         if ! env -u AWS_PROFILE AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
             AWS_ENDPOINT_URL="$url" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
