@@ -25,7 +25,7 @@
 # Settings: CALLS (sequential, 5000), INFLIGHT_CALLS (20000), K (64), WARMUP (300),
 # OPS ("meter batch"), IR (1: callgrind pass), IR_LO/IR_HI (200/600), WORKERS (library runtime
 # workers, default: the library's), SERVER_CPU/CLIENT_CPU, BUILD (0: use what is built),
-# INCLUDE (the header's directory, include/).
+# INCLUDE (the header's directory, include/), LIB (libmpmeter.so's directory, target/release).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +48,7 @@ BIN="$root/bench/target/release"
 CC="${CC:-cc}"
 
 INCLUDE="${INCLUDE:-$root/include}"
+LIB="${LIB:-$root/target/release}"
 if [ "${BUILD:-1}" = 1 ]; then
     echo "== building (release): libmpmeter, mock-server, http-floor, sdk-http-bench, mpm-http-bench"
     env -u CFLAGS -u LDFLAGS cargo build -q --release -p mpmeter
@@ -70,7 +71,7 @@ build_c() { # out include-dir lib-dir
     "$CC" -O2 -std=gnu99 -Wall "${cq[@]}" -I"$2" bench/c/mpm-http-bench.c -o "$1" \
         -L"$3" -lmpmeter -Wl,-rpath,"$3" -lpthread
 }
-build_c "$tmp/mpm-http-bench" "$INCLUDE" "$root/target/release"
+build_c "$tmp/mpm-http-bench" "$INCLUDE" "$LIB"
 mpm_impls=(mpmeter)
 declare -A mpm_bin=([mpmeter]="$tmp/mpm-http-bench")
 if [ -n "$BASELINE_LIB" ]; then
@@ -216,5 +217,5 @@ target_ge "calls/s vs SDK, $K in flight MeterUsage, callbacks (>= 3)" \
     "$(ratio "${ir[mpmeter]}" "${ir[floor]}")" 4
 target "p50 vs floor, sequential MeterUsage (<= 1.25)" \
     "$(ratio "$(get mpmeter-seq meter seq p50_us)" "$(get floor meter seq p50_us)")" 1.25
-strip -o "$tmp/libmpmeter.so" target/release/libmpmeter.so
+strip -o "$tmp/libmpmeter.so" "$LIB/libmpmeter.so"
 printf '\nlibmpmeter.so (release) stripped: %s bytes\n' "$(stat -c %s "$tmp/libmpmeter.so")"
