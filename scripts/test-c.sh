@@ -46,12 +46,10 @@ summary() {
 }
 
 tmp="$(mktemp -d)"
-emulator_pid=
+# shellcheck source=scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
 cleanup() {
-    if [ -n "$emulator_pid" ]; then
-        kill "$emulator_pid" 2>/dev/null
-        wait "$emulator_pid" 2>/dev/null
-    fi
+    stop_emulator
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -85,7 +83,7 @@ else
     fail "examples build with ${C_STRICT[*]} (shared and static)"
     examples_built=0
 fi
-if ! env -u CFLAGS -u CPPFLAGS -u LDFLAGS cargo build -q -p mpm-emulator >"$tmp/build.log" 2>&1 || [ ! -x "$EMULATOR" ]; then
+if ! "$MAKE" --no-print-directory -s emulator >"$tmp/build.log" 2>&1 || [ ! -x "$EMULATOR" ]; then
     cat "$tmp/build.log"
     fail "build mpm-emulator"
     summary
@@ -125,35 +123,12 @@ fi
 # ---- the emulator --------------------------------------------------------------------
 
 echo "== emulator"
-"$EMULATOR" --listen 127.0.0.1:0 >"$tmp/emulator.out" 2>"$tmp/emulator.err" &
-emulator_pid=$!
-endpoint=
-for _ in $(seq 1 100); do
-    line="$(head -n 1 "$tmp/emulator.out" 2>/dev/null)"
-    if [[ "$line" == "listening on http://"* ]]; then endpoint="${line#listening on }"; break; fi
-    kill -0 "$emulator_pid" 2>/dev/null || break
-    sleep 0.1
-done
-if [ -z "$endpoint" ]; then
-    cat "$tmp/emulator.err"
+if ! start_emulator "$EMULATOR" "$tmp"; then
     fail "start mpm-emulator"
     summary
     exit 1
 fi
-port="${endpoint##*:}"
 echo "emulator at $endpoint"
-
-# A plain HTTP/1.1 request to the emulator's admin API with bash's /dev/tcp (no curl needed).
-admin() {
-    local method=$1 path=$2 body=${3:-} resp
-    exec 3<>"/dev/tcp/127.0.0.1/$port" || return 1
-    printf '%s %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-        "$method" "$path" "$port" "${#body}" "$body" >&3
-    resp="$(cat <&3)"
-    exec 3<&-
-    [[ "$resp" == "HTTP/1.1 2"* ]] || { echo "$resp" >&2; return 1; }
-    printf '%s\n' "${resp#*$'\r\n\r\n'}"
-}
 
 # ---- the examples --------------------------------------------------------------------
 
@@ -213,8 +188,8 @@ example "batch_meter_usage: default records" 0 \
     '^    quantity: 10$' "^    timestamp: $now\$" \
     -- "$EX/batch_meter_usage" "${conn[@]}" --timestamp "$now"
 # Faults apply in the order given: the first attempt is throttled, the retry leaves one unprocessed.
-if admin POST /__mpm/faults '{"mode":"throttle","count":1,"operation":"BatchMeterUsage"}' >/dev/null &&
-    admin POST /__mpm/faults '{"mode":"unprocessed","count":1,"unprocessed_count":1}' >/dev/null; then
+if emulator_admin POST /__mpm/faults '{"mode":"throttle","count":1,"operation":"BatchMeterUsage"}' >/dev/null &&
+    emulator_admin POST /__mpm/faults '{"mode":"unprocessed","count":1,"unprocessed_count":1}' >/dev/null; then
     example "batch_meter_usage: retried after throttling, one record unprocessed" 0 \
         '^BatchMeterUsage: OK$' '^  attempts: 2$' '^  results: 1$' '^  unprocessed: 1$' \
         '^  unprocessed\[0\]:$' '^    dimension: hosts$' \
@@ -235,7 +210,7 @@ example "register_usage" 0 \
     -- "$EX/register_usage" "${conn[@]}" --public-key-version 1 --nonce test-nonce
 # The outbox: recorded (an event_id twice, counted once), sealed now, flushed, each slot's fate
 # read back. On a clean ledger: the examples above metered the same customers this hour.
-if admin DELETE /__mpm/ledger >/dev/null; then
+if emulator_admin DELETE /__mpm/ledger >/dev/null; then
     example "outbox: recorded, sealed, flushed, billed once" 0 \
         '^recorded: 3 events, event 0 twice$' '^flush: OK$' \
         '^stats: open=0 pending=0 accepted=1 rejected=0 expired=0$' \

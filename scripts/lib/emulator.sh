@@ -1,5 +1,5 @@
-# The one way the shell scripts start mpm-emulator (demo, bench, test-c, test-credentials-c,
-# test-install, test-dates). Source it from bash:
+# The one way the shell scripts start mpm-emulator (demo, demo-outbox, test-c,
+# test-credentials-c, test-install, test-dates, test-python-wheel). Source it from bash:
 #
 #   start_emulator BINARY WORKDIR [ARGS...]   start it on a free loopback port; sets
 #                                             emulator_pid and endpoint (http://127.0.0.1:PORT)
@@ -7,8 +7,8 @@
 #                                             the body, fails unless the status is 2xx
 #   stop_emulator                             stop it (safe to call twice, or before start)
 #
-# The contract every harness relies on (scripts here, tests/support/emulator.rs,
-# tests/python/emulator.py, bindings/qt/tests/emulator.cpp): run with `--listen 127.0.0.1:0`,
+# The contract every harness relies on (scripts here, core/tests/support/emulator.rs,
+# tests/python/mpm_emulator.py, bindings/qt/tests/emulator.cpp): with `--listen 127.0.0.1:0`,
 # the emulator binds a free port and prints its URL as the first line of stdout, exactly
 # `listening on http://127.0.0.1:PORT`, flushed. Its stderr goes to WORKDIR/emulator.err,
 # shown when it does not start. No curl needed: the admin requests use bash's /dev/tcp.

@@ -1,7 +1,7 @@
 """The one way the Python tests start mpm-emulator: tests/python/test_emulator_boto3.py and
 bindings/python/tests/conftest.py.
 
-The contract shared with scripts/lib/emulator.sh, tests/support/emulator.rs and
+The contract shared with scripts/lib/emulator.sh, core/tests/support/emulator.rs and
 bindings/qt/tests/emulator.cpp: run with `--listen 127.0.0.1:0`, the emulator binds a free
 port and prints its URL as the first line of stdout, exactly
 `listening on http://127.0.0.1:PORT`, flushed. The binary is $MPM_EMULATOR, else
