@@ -497,10 +497,8 @@ mod tests {
             p.wait(Some(Duration::from_secs(10))).unwrap();
         }
         // Blocking work of a call (as DNS resolution is) is not stuck behind the callbacks.
-        let blocking = Pending::spawn(async {
-            tokio::task::spawn_blocking(|| 42).await.unwrap()
-        })
-        .unwrap();
+        let blocking =
+            Pending::spawn(async { tokio::task::spawn_blocking(|| 42).await.unwrap() }).unwrap();
         assert_eq!(*blocking.wait(Some(Duration::from_secs(10))).unwrap(), 42);
         {
             let (m, c) = &*gate;

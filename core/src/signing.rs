@@ -191,7 +191,12 @@ impl Signer {
 
         let akid = credentials.access_key_id();
         let mut authorization = String::with_capacity(
-            ALGORITHM.len() + 48 + akid.len() + (scope_end - scope_start) + signed_headers.len() + 64,
+            ALGORITHM.len()
+                + 48
+                + akid.len()
+                + (scope_end - scope_start)
+                + signed_headers.len()
+                + 64,
         );
         authorization.push_str(ALGORITHM);
         authorization.push_str(" Credential=");
@@ -299,7 +304,14 @@ fn sign_with_aws_sigv4(
         ("x-amz-target", req.target),
         ("amz-sdk-invocation-id", req.invocation_id),
     ];
-    let h = sign_headers(credentials, req.region, req.url.as_str(), &headers, req.body, time)?;
+    let h = sign_headers(
+        credentials,
+        req.region,
+        req.url.as_str(),
+        &headers,
+        req.body,
+        time,
+    )?;
     let mut signed = Signed {
         authorization: String::new(),
         amz_date: String::new(),
@@ -413,8 +425,8 @@ mod tests {
                 invocation_id: "i",
                 body: b"",
             };
-            let s = sign_with_aws_sigv4(&creds, &req, UNIX_EPOCH + Duration::from_secs(secs))
-                .unwrap();
+            let s =
+                sign_with_aws_sigv4(&creds, &req, UNIX_EPOCH + Duration::from_secs(secs)).unwrap();
             assert_eq!(format_amz_date(secs), s.amz_date, "day {day}");
         }
     }
@@ -440,7 +452,13 @@ mod tests {
             "https://metering.marketplace.cn-north-1.amazonaws.com.cn/",
             "http://a-b.c_d.example:8000/",
         ];
-        let regions = ["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1", "ap-southeast-5"];
+        let regions = [
+            "us-east-1",
+            "eu-west-1",
+            "cn-north-1",
+            "us-gov-west-1",
+            "ap-southeast-5",
+        ];
         let tokens = [
             None,
             Some("FwoGZXIvYXdzEJr//////////wEaDM+token/with=all+base64=="),
@@ -458,7 +476,11 @@ mod tests {
             assert!(signer.host.is_some(), "{u} should take the fixed path");
             for (ri, region) in regions.iter().enumerate() {
                 for (ti, token) in tokens.iter().enumerate() {
-                    let secret = if ti == 2 { "other/secret+KEY" } else { "wJalrXUtnFEMI/K7MDENG" };
+                    let secret = if ti == 2 {
+                        "other/secret+KEY"
+                    } else {
+                        "wJalrXUtnFEMI/K7MDENG"
+                    };
                     let creds =
                         Credentials::new("AKIDEXAMPLE", secret, token.map(String::from), None, "t");
                     for (bi, body) in bodies.iter().enumerate() {
@@ -531,12 +553,30 @@ mod tests {
         let shown = format!("{signer:?} {signer:#?} {:?}", signer.clone());
         assert!(!shown.contains("TOPSECRET"), "{shown}");
         let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        assert!(!shown.contains(&hex) && !shown.contains(&format!("{}", key[0])), "{shown}");
+        assert!(
+            !shown.contains(&hex) && !shown.contains(&format!("{}", key[0])),
+            "{shown}"
+        );
         // A new day, region or secret derives a new key.
         let k1 = signer.signing_key("TOPSECRETVALUE", 19_675, "us-east-1", t);
-        let k2 = signer.signing_key("TOPSECRETVALUE", 19_676, "us-east-1", t + Duration::from_secs(86_400));
-        let k3 = signer.signing_key("OTHER", 19_676, "us-east-1", t + Duration::from_secs(86_400));
-        let k4 = signer.signing_key("OTHER", 19_676, "eu-west-1", t + Duration::from_secs(86_400));
+        let k2 = signer.signing_key(
+            "TOPSECRETVALUE",
+            19_676,
+            "us-east-1",
+            t + Duration::from_secs(86_400),
+        );
+        let k3 = signer.signing_key(
+            "OTHER",
+            19_676,
+            "us-east-1",
+            t + Duration::from_secs(86_400),
+        );
+        let k4 = signer.signing_key(
+            "OTHER",
+            19_676,
+            "eu-west-1",
+            t + Duration::from_secs(86_400),
+        );
         assert!(k1 != k2 && k2 != k3 && k3 != k4);
     }
 }
