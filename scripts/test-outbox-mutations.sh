@@ -18,7 +18,7 @@ CARGO="${CARGO:-cargo}"
 export MPM_PROOF_ROUNDS="${MPM_PROOF_ROUNDS:-80}"
 run() {
     env -u CFLAGS -u CPPFLAGS -u LDFLAGS "$CARGO" test -q -p mpmeter --features mpmeter-core/outbox-mutations \
-        --test outbox_proof -- --ignored --exact kill_loop_bills_every_acknowledged_record_exactly_once \
+        --test ffi_outbox_proof -- --ignored --exact kill_loop_bills_every_acknowledged_record_exactly_once \
         >"$log" 2>&1
 }
 "$CARGO" build -q -p mpm-emulator || exit 1

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make test-outbox`: the outbox's proof (tests/outbox_proof, issue 10 item 8), run one test at a
+# `make test-outbox`: the outbox's proof (tests/ffi_outbox_proof, issue 10 item 8), run one test at a
 # time (each drives child processes and the emulator; two cores are enough, one at a time):
 #
 #   the_vfs_loses_unsynced_writes                        the power-cut VFS itself, plain SQLite
@@ -18,6 +18,6 @@ cd "$root"
 CARGO="${CARGO:-cargo}"
 start=$(date +%s)
 env -u CFLAGS -u CPPFLAGS -u LDFLAGS "$CARGO" build -q -p mpm-emulator
-env -u CFLAGS -u CPPFLAGS -u LDFLAGS "$CARGO" test -q -p mpmeter --test outbox_proof -- \
+env -u CFLAGS -u CPPFLAGS -u LDFLAGS "$CARGO" test -q -p mpmeter --test ffi_outbox_proof -- \
     --ignored --skip bench:: --test-threads=1 "$@"
 echo "test-outbox: $(( $(date +%s) - start ))s"

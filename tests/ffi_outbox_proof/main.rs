@@ -4,7 +4,7 @@
 //!
 //! These tests are `#[ignore]`d so that `make test-rust` skips them; `make test-outbox`
 //! (mk/outbox.mk) runs them with `--ignored`. The children they start are this same test
-//! binary re-run with `MPM_PROOF_ROLE` set, calling the C API (tests/outbox_proof/api.rs).
+//! binary re-run with `MPM_PROOF_ROLE` set, calling the C API (tests/ffi_outbox_proof/api.rs).
 //!
 //! - `kill_loop_bills_every_acknowledged_record_exactly_once`: 200 rounds; each starts a child
 //!   that records a seeded stream (late usage, repeated event_ids, two injected conflicts
