@@ -127,6 +127,10 @@ def test_wrong_types(client, sent):
 def test_client_needs_a_region_or_endpoint(monkeypatch):
     monkeypatch.delenv("AWS_REGION", raising=False)
     monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    # With IMDS allowed, a client without a region asks EC2's metadata on its first call (as
+    # the SDKs do); with it disabled, nothing can give a region and construction fails.
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/mpmeter-test-config")
     with mpmeter.Credentials.anonymous() as creds:
         with pytest.raises(mpmeter.InvalidRequestError):
             mpmeter.Client(credentials=creds)
