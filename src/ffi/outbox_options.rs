@@ -64,7 +64,10 @@ pub extern "C" fn mpm_outbox_options_free(options: *mut mpm_outbox_options) {
     ffi_boundary! { free_boxed(options) }
 }
 
-fn set(options: *mut mpm_outbox_options, f: impl FnOnce(&mut Options) -> FfiResult<()>) -> mpm_result {
+fn set(
+    options: *mut mpm_outbox_options,
+    f: impl FnOnce(&mut Options) -> FfiResult<()>,
+) -> mpm_result {
     to_code(try_mut(options, "options").and_then(f))
 }
 
@@ -74,7 +77,10 @@ fn invalid(msg: String) -> FfiError {
 
 /// Sets the mode: MPM_OUTBOX_MODE_SAAS or MPM_OUTBOX_MODE_MACHINE.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_mode(options: *mut mpm_outbox_options, mode: u32) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_mode(
+    options: *mut mpm_outbox_options,
+    mode: u32,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             o.mode = match mode {
@@ -89,7 +95,10 @@ pub extern "C" fn mpm_outbox_options_set_mode(options: *mut mpm_outbox_options, 
 
 /// Sets the product code every slot is sent for (required; copied).
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_product_code(options: *mut mpm_outbox_options, code: *const c_char) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_product_code(
+    options: *mut mpm_outbox_options,
+    code: *const c_char,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             let c = required_str(code, "code")?;
@@ -105,7 +114,10 @@ pub extern "C" fn mpm_outbox_options_set_product_code(options: *mut mpm_outbox_o
 /// Seals an hour `seconds` after it ends (0 to 86400; default 300), so a source that reports
 /// a little late still counts in its own hour.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_seal_delay(options: *mut mpm_outbox_options, seconds: i64) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_seal_delay(
+    options: *mut mpm_outbox_options,
+    seconds: i64,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             if !(0..=86_400).contains(&seconds) {
@@ -119,7 +131,10 @@ pub extern "C" fn mpm_outbox_options_set_seal_delay(options: *mut mpm_outbox_opt
 
 /// Sets the late-usage policy: MPM_OUTBOX_LATE_ROLL_INTO_CURRENT_HOUR or MPM_OUTBOX_LATE_REFUSE.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_late_policy(options: *mut mpm_outbox_options, policy: u32) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_late_policy(
+    options: *mut mpm_outbox_options,
+    policy: u32,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             o.late_policy = match policy {
@@ -134,7 +149,10 @@ pub extern "C" fn mpm_outbox_options_set_late_policy(options: *mut mpm_outbox_op
 
 /// At most `n` requests a second (1 to 1000; default 10, AWS's limit per account and region).
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_max_requests_per_second(options: *mut mpm_outbox_options, n: u32) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_max_requests_per_second(
+    options: *mut mpm_outbox_options,
+    n: u32,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             if !(1..=1000).contains(&n) {
@@ -150,7 +168,10 @@ pub extern "C" fn mpm_outbox_options_set_max_requests_per_second(options: *mut m
 /// `mpm_outbox_open` asks the metadata services (ECS task, EKS pod, EC2 instance), waiting at
 /// most about 1.5 s.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_machine_identity(options: *mut mpm_outbox_options, identity: *const c_char) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_machine_identity(
+    options: *mut mpm_outbox_options,
+    identity: *const c_char,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             let id = required_str(identity, "identity")?;
@@ -169,7 +190,11 @@ pub extern "C" fn mpm_outbox_options_set_machine_identity(options: *mut mpm_outb
 /// mpm_outbox function except `mpm_outbox_free` on its own outbox. NULL clears it. No callback
 /// starts after `mpm_outbox_close` or `_free` returns.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_on_terminal(options: *mut mpm_outbox_options, callback: mpm_outbox_slot_fn, userdata: *mut c_void) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_on_terminal(
+    options: *mut mpm_outbox_options,
+    callback: mpm_outbox_slot_fn,
+    userdata: *mut c_void,
+) -> mpm_result {
     ffi_boundary! {
         let ud = userdata as usize;
         set(options, |o| {
@@ -187,7 +212,10 @@ pub extern "C" fn mpm_outbox_options_set_on_terminal(options: *mut mpm_outbox_op
 /// For testing only: opens SQLite with the VFS registered under `name` (copied), e.g. a
 /// power-loss simulator. The store's settings are still read back and enforced.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_sqlite_vfs(options: *mut mpm_outbox_options, name: *const c_char) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_sqlite_vfs(
+    options: *mut mpm_outbox_options,
+    name: *const c_char,
+) -> mpm_result {
     ffi_boundary! {
         set(options, |o| {
             o.sqlite_vfs = Some(required_str(name, "name")?);
@@ -207,7 +235,11 @@ pub extern "C" fn mpm_outbox_options_set_sqlite_vfs(options: *mut mpm_outbox_opt
 /// and must be fast and thread-safe; `userdata` must outlive the outbox. NULL restores the
 /// system clock.
 #[no_mangle]
-pub extern "C" fn mpm_outbox_options_set_clock(options: *mut mpm_outbox_options, now_unix_ms: mpm_outbox_clock_fn, userdata: *mut c_void) -> mpm_result {
+pub extern "C" fn mpm_outbox_options_set_clock(
+    options: *mut mpm_outbox_options,
+    now_unix_ms: mpm_outbox_clock_fn,
+    userdata: *mut c_void,
+) -> mpm_result {
     ffi_boundary! {
         let ud = userdata as usize;
         set(options, |o| {
