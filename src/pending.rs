@@ -480,7 +480,15 @@ mod tests {
         let ran = Arc::new(AtomicUsize::new(0));
         let mut held = Vec::new();
         for _ in 0..600 {
-            let p = Pending::spawn(async { 1 }).unwrap();
+            // Each call finishes only after its callback is registered: a callback registered on
+            // a finished call runs at once on this thread, where it would wait for the gate
+            // forever.
+            let (go, started) = tokio::sync::oneshot::channel::<()>();
+            let p = Pending::spawn(async move {
+                let _ = started.await;
+                1
+            })
+            .unwrap();
             let (gate, ran) = (Arc::clone(&gate), Arc::clone(&ran));
             p.on_finished(Box::new(move || {
                 let (m, c) = &*gate;
@@ -491,6 +499,7 @@ mod tests {
                 ran.fetch_add(1, Ordering::SeqCst);
             }))
             .unwrap();
+            let _ = go.send(());
             held.push(p);
         }
         for p in &held {
