@@ -5,39 +5,17 @@
 mod support;
 
 use mpmeter::ffi::*;
-use stub_aws::{Reply, Stub};
 use support::capi::{cs, rs, wait};
 use support::stub_aws;
 
 const TOKEN: &str = "session-token-DO-NOT-FORWARD";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 
-/// The server a redirect points at: it would answer like the service, so a followed redirect
-/// would look like metered usage.
-fn elsewhere() -> Stub {
-    stub_aws::start(Box::new(|_, _| Reply {
-        status: 200,
-        content_type: "application/x-amz-json-1.1",
-        body: r#"{"MeteringRecordId":"not-from-aws"}"#.into(),
-        headers: Vec::new(),
-    }))
-}
-
-fn redirecting(status: u16, to: &str, tls: bool) -> Stub {
-    let location = format!("{to}/elsewhere");
-    let handler: stub_aws::Handler = Box::new(move |_, _| Reply::redirect(status, &location));
-    if tls {
-        stub_aws::start_tls(handler)
-    } else {
-        stub_aws::start(handler)
-    }
-}
-
 #[test]
 fn the_c_api_reports_a_refused_redirect_as_an_invalid_response() {
     for status in [302, 308] {
-        let to = elsewhere();
-        let from = redirecting(status, &to.url, false);
+        let to = stub_aws::service_lookalike();
+        let from = stub_aws::redirecting(status, &to.url, false);
         let creds = mpm_credentials_new_basic(
             cs("AKIDREDIRECT").as_ptr(),
             cs(SECRET).as_ptr(),

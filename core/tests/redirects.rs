@@ -13,31 +13,10 @@ use mpmeter_core::client::{Client, ClientConfig};
 use mpmeter_core::credentials::CredentialsSource;
 use mpmeter_core::error::Error;
 use mpmeter_core::model::MeterUsageInput;
-use stub_aws::{Reply, Stub};
+use stub_aws::Stub;
 
 const TOKEN: &str = "session-token-DO-NOT-FORWARD";
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-/// The server a redirect points at: it would answer like the service, so a followed redirect
-/// would look like metered usage.
-fn elsewhere() -> Stub {
-    stub_aws::start(Box::new(|_, _| Reply {
-        status: 200,
-        content_type: "application/x-amz-json-1.1",
-        body: r#"{"MeteringRecordId":"not-from-aws"}"#.into(),
-        headers: Vec::new(),
-    }))
-}
-
-fn redirecting(status: u16, to: &str, tls: bool) -> Stub {
-    let location = format!("{to}/elsewhere");
-    let handler: stub_aws::Handler = Box::new(move |_, _| Reply::redirect(status, &location));
-    if tls {
-        stub_aws::start_tls(handler)
-    } else {
-        stub_aws::start(handler)
-    }
-}
 
 fn input() -> MeterUsageInput {
     MeterUsageInput {
@@ -78,8 +57,8 @@ fn assert_refused(result: Result<String, Error>, attempts: u32, status: u16, to:
 #[test]
 fn every_redirect_status_is_refused_and_nothing_reaches_the_other_server() {
     for status in [301, 302, 303, 307, 308] {
-        let to = elsewhere();
-        let from = redirecting(status, &to.url, false);
+        let to = stub_aws::service_lookalike();
+        let from = stub_aws::redirecting(status, &to.url, false);
         let (result, attempts) = core_call(&from.url, ClientConfig::default());
         assert_refused(result, attempts, status, &to);
         assert_eq!(from.requests().len(), 1);
@@ -88,8 +67,8 @@ fn every_redirect_status_is_refused_and_nothing_reaches_the_other_server() {
 
 #[test]
 fn an_https_endpoint_redirecting_to_http_is_refused() {
-    let to = elsewhere();
-    let from = redirecting(307, &to.url, true);
+    let to = stub_aws::service_lookalike();
+    let from = stub_aws::redirecting(307, &to.url, true);
     assert!(from.url.starts_with("https://"));
     let config = ClientConfig {
         extra_root_pems: vec![

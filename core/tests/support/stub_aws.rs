@@ -318,3 +318,26 @@ pub fn imds(prefix: &'static str, ttl: Duration) -> Stub {
         }
     }))
 }
+
+/// A stub a redirect points at in the redirect tests: it answers like the service, so a
+/// followed redirect would read as metered usage.
+pub fn service_lookalike() -> Stub {
+    start(Box::new(|_, _| Reply {
+        status: 200,
+        content_type: "application/x-amz-json-1.1",
+        body: r#"{"MeteringRecordId":"not-from-aws"}"#.into(),
+        headers: Vec::new(),
+    }))
+}
+
+/// A stub (https with the test certificate when `tls`) answering every request with a
+/// `status` redirect to `to`/elsewhere.
+pub fn redirecting(status: u16, to: &str, tls: bool) -> Stub {
+    let location = format!("{to}/elsewhere");
+    let handler: Handler = Box::new(move |_, _| Reply::redirect(status, &location));
+    if tls {
+        start_tls(handler)
+    } else {
+        start(handler)
+    }
+}
