@@ -8,6 +8,10 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 MAKE="${MAKE:-make}"
+# shellcheck source=scripts/lib/emulator.sh
+source "$root/scripts/lib/emulator.sh"
+tmp="$(mktemp -d)"
+trap 'stop_emulator; rm -rf "$tmp"' EXIT
 
 scripts/setup.sh qt
 if ! scripts/setup.sh --check qt; then
@@ -43,21 +47,17 @@ for major in ${MPM_QT_MAJORS:-5 6}; do
     done
     cmake -S bindings/qt/tests/consumer -B "$build-consumer" -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
     cmake --build "$build-consumer" -j "$(nproc)" >/dev/null
-    emu_out="$(mktemp)"
-    "$root/target/debug/mpm-emulator" --listen 127.0.0.1:0 >"$emu_out" &
-    emu_pid=$!
-    for _ in $(seq 200); do grep -q '^listening on ' "$emu_out" && break; sleep 0.05; done
-    url="$(sed -n 's/^listening on //p' "$emu_out")"
-    # Never let the consumer fall back to the real endpoint.
-    [ -n "$url" ] || { kill "$emu_pid"; echo "test-qt: the emulator did not start" >&2; exit 1; }
+    start_emulator "$root/target/debug/mpm-emulator" "$tmp" ||
+        { echo "test-qt: the emulator did not start" >&2; exit 1; }
+    url="$endpoint"
     for exe in consumer_qtaws consumer_mpmeter_qt; do
         if ! env -u AWS_PROFILE AWS_CONFIG_FILE=/nonexistent AWS_SHARED_CREDENTIALS_FILE=/nonexistent \
             AWS_ENDPOINT_URL="$url" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE \
             AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY "$build-consumer/$exe"; then
-            kill "$emu_pid"; rm -f "$emu_out"
+            stop_emulator
             echo "test-qt: the out-of-tree consumer $exe failed (Qt $major)" >&2; exit 1
         fi
     done
-    kill "$emu_pid"; wait "$emu_pid" 2>/dev/null || true; rm -f "$emu_out"
+    stop_emulator
     echo "test-qt: Qt $major: installed package found and used out of tree (consumer_qtaws, consumer_mpmeter_qt)"
 done

@@ -1,4 +1,4 @@
-# The one way the shell scripts start mpm-emulator (demo, demo-outbox, test-c,
+# The one way the shell scripts start mpm-emulator (demo, demo-outbox, test-c, test-qt,
 # test-credentials-c, test-install, test-dates, test-python-wheel). Source it from bash:
 #
 #   start_emulator BINARY WORKDIR [ARGS...]   start it on a free loopback port; sets
