@@ -8,12 +8,17 @@
                                 usage_dimension="users", usage_quantity=3) as response:
             print(response.result().metering_record_id)
 
+        # Durable: recorded on local disk before record() returns, billed exactly once.
+        with mpmeter.Outbox(client, "/var/lib/my-app/metering.db", product_code="my-product") as outbox:
+            outbox.record("customer-1", "users", 3, event_id="order-42")
+
 See bindings/python/README.md.
 """
 
 from . import _lib
 from ._enums import (
-    LogLevel, Operation, Platform, RecordStatus, Region, Result, RetryMode, ServiceErrorKind,
+    LatePolicy, LogLevel, Operation, OutboxMode, Platform, RecordStatus, Region, Result, RetryMode,
+    ServiceErrorKind, SlotState,
 )
 from ._lib import live_handles
 from ._observe import LATENCY_BUCKETS_MS, TRACE, ClientMetrics, refresh_log_level
@@ -29,6 +34,7 @@ from .model import (
     UsageRecord,
     UsageRecordResult,
 )
+from .outbox import Outbox, OutboxEvent, OutboxSlot, OutboxStats
 from .response import Response
 
 __version__ = "0.1.0"
@@ -53,6 +59,7 @@ __all__ = [
     "UsageAllocation", "UsageRecord",
     "MeterUsageResult", "BatchMeterUsageResult", "UsageRecordResult", "ResolveCustomerResult",
     "RegisterUsageResult",
+    "Outbox", "OutboxEvent", "OutboxSlot", "OutboxStats", "OutboxMode", "LatePolicy", "SlotState",
     "Operation", "Platform", "RecordStatus", "Region", "Result", "RetryMode", "ServiceErrorKind",
     "ClientMetrics", "LATENCY_BUCKETS_MS", "LogLevel", "TRACE", "refresh_log_level",
     "live_handles", "library_version", "library_path", "set_worker_threads",

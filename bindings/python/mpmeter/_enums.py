@@ -1,7 +1,9 @@
 """Enums of the C API, mirrored by hand from include/mpmeter.h.
 
 A test (tests/test_header_enums.py) parses the header and fails on any difference, so a
-value added to or changed in the C API cannot be missed here.
+value added to or changed in the C API cannot be missed here. Most are C enums (`C_ENUMS`);
+the outbox's are groups of `#define MPM_OUTBOX_...` constants taken as uint32_t
+(`C_DEFINES`).
 """
 
 from enum import IntEnum
@@ -9,6 +11,8 @@ from typing import Dict, Tuple, Type
 
 # The C enum each class mirrors and the prefix its members drop.
 C_ENUMS: Dict[Type[IntEnum], Tuple[str, str]] = {}
+# The prefix of the `#define` constants each class mirrors (every one with that prefix).
+C_DEFINES: Dict[Type[IntEnum], str] = {}
 
 
 class Result(IntEnum):
@@ -193,3 +197,48 @@ class LogLevel(IntEnum):
 
 
 C_ENUMS[LogLevel] = ("mpm_log_level", "MPM_LOG_")
+
+
+class OutboxMode(IntEnum):
+    """How the outbox delivers (`MPM_OUTBOX_MODE_*`): SAAS by BatchMeterUsage, per customer;
+    MACHINE by MeterUsage, from this EC2 instance / ECS task / EKS pod."""
+
+    SAAS = 0
+    MACHINE = 1
+
+
+C_DEFINES[OutboxMode] = "MPM_OUTBOX_MODE_"
+
+
+class LatePolicy(IntEnum):
+    """What `Outbox.record` does with usage for a slot already sealed (`MPM_OUTBOX_LATE_*`):
+    roll it into the current hour (same month; the default) or refuse it (LateUsageError)."""
+
+    ROLL_INTO_CURRENT_HOUR = 0
+    REFUSE = 1
+
+
+C_DEFINES[LatePolicy] = "MPM_OUTBOX_LATE_"
+
+
+class SlotState(IntEnum):
+    """The state of an outbox slot (`MPM_OUTBOX_STATE_*`). Terminal: ACCEPTED, DUPLICATE
+    (accepted; an earlier send whose answer was lost may be the one that counted), CONFLICT
+    (AWS holds another quantity), REJECTED (see the slot's reason), EXPIRED (AWS's window
+    closed before delivery)."""
+
+    OPEN = 0
+    SEALED = 1
+    SENDING = 2
+    ACCEPTED = 3
+    DUPLICATE = 4
+    CONFLICT = 5
+    REJECTED = 6
+    EXPIRED = 7
+
+    @property
+    def is_terminal(self) -> bool:
+        return self >= SlotState.ACCEPTED
+
+
+C_DEFINES[SlotState] = "MPM_OUTBOX_STATE_"

@@ -69,6 +69,28 @@ c_uint32 = ctypes.c_uint32
 
 # void (*)(const mpm_response *, void *): runs on a library thread.
 RESPONSE_CALLBACK = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
+# void (*)(const mpm_outbox_slot *, void *): the outbox's terminal-state callback.
+OUTBOX_SLOT_CALLBACK = ctypes.CFUNCTYPE(None, c_void_p, c_void_p)
+# int64_t (*)(void *): the outbox's test clock, Unix milliseconds.
+OUTBOX_CLOCK = ctypes.CFUNCTYPE(c_int64, c_void_p)
+
+
+class OutboxEvent(ctypes.Structure):
+    """`mpm_outbox_event`: the arguments of mpm_outbox_record, for mpm_outbox_record_batch."""
+
+    _fields_ = [("customer", c_char_p), ("dimension", c_char_p), ("usage_time", c_int64),
+                ("quantity", c_char_p), ("event_id", c_char_p)]
+
+
+class OutboxStats(ctypes.Structure):
+    """`mpm_outbox_stats`, plain data in the header's order."""
+
+    _fields_ = [("open", ctypes.c_uint64), ("pending", ctypes.c_uint64),
+                ("accepted", ctypes.c_uint64), ("duplicate", ctypes.c_uint64),
+                ("conflict", ctypes.c_uint64), ("rejected", ctypes.c_uint64),
+                ("expired", ctypes.c_uint64), ("oldest_pending_hour", c_int64),
+                ("seconds_to_first_expiry", c_int64), ("foreign", ctypes.c_uint64)]
+
 
 # name: (restype, argtypes). Handles are c_void_p; strings in are bytes (c_char_p);
 # strings out are c_char_p (None for NULL), borrowed from the handle and copied at once.
@@ -211,6 +233,42 @@ _PROTOTYPES: Dict[str, Tuple[Any, List[Any]]] = {
     "mpm_resolve_customer_response_agreement_id": (c_char_p, [c_void_p]),
     "mpm_register_usage_response_signature": (c_char_p, [c_void_p]),
     "mpm_register_usage_response_public_key_rotation_timestamp": (c_uint32, [c_void_p, ctypes.POINTER(c_int64)]),
+    # outbox options
+    "mpm_outbox_options_new": (c_void_p, []),
+    "mpm_outbox_options_free": (None, [c_void_p]),
+    "mpm_outbox_options_set_mode": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_outbox_options_set_product_code": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_outbox_options_set_seal_delay": (c_uint32, [c_void_p, c_int64]),
+    "mpm_outbox_options_set_late_policy": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_outbox_options_set_max_requests_per_second": (c_uint32, [c_void_p, c_uint32]),
+    "mpm_outbox_options_set_machine_identity": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_outbox_options_set_on_terminal": (c_uint32, [c_void_p, OUTBOX_SLOT_CALLBACK, c_void_p]),
+    "mpm_outbox_options_set_sqlite_vfs": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_outbox_options_set_clock": (c_uint32, [c_void_p, OUTBOX_CLOCK, c_void_p]),
+    # outbox
+    "mpm_outbox_open": (c_void_p, [c_void_p, c_char_p, c_void_p]),
+    "mpm_outbox_record": (c_uint32, [c_void_p, c_char_p, c_char_p, c_int64, c_char_p, c_char_p]),
+    "mpm_outbox_record_batch": (c_uint32, [c_void_p, ctypes.POINTER(OutboxEvent), c_size_t]),
+    "mpm_outbox_flush": (c_uint32, [c_void_p, c_int64]),
+    "mpm_outbox_seal_now": (c_uint32, [c_void_p, c_char_p]),
+    "mpm_outbox_get_stats": (c_uint32, [c_void_p, ctypes.POINTER(OutboxStats)]),
+    "mpm_outbox_slots_of_hour": (c_void_p, [c_void_p, c_int64]),
+    "mpm_outbox_close": (c_uint32, [c_void_p, c_int64]),
+    "mpm_outbox_free": (None, [c_void_p]),
+    # outbox slots
+    "mpm_outbox_slot_product_code": (c_char_p, [c_void_p]),
+    "mpm_outbox_slot_customer": (c_char_p, [c_void_p]),
+    "mpm_outbox_slot_dimension": (c_char_p, [c_void_p]),
+    "mpm_outbox_slot_quantity": (c_char_p, [c_void_p]),
+    "mpm_outbox_slot_metering_record_id": (c_char_p, [c_void_p]),
+    "mpm_outbox_slot_reason": (c_char_p, [c_void_p]),
+    "mpm_outbox_slot_hour": (c_int64, [c_void_p]),
+    "mpm_outbox_slot_state": (c_uint32, [c_void_p]),
+    "mpm_outbox_slot_attempts": (c_uint32, [c_void_p]),
+    "mpm_outbox_slot_is_foreign": (c_bool, [c_void_p]),
+    "mpm_outbox_slot_iter_count": (c_size_t, [c_void_p]),
+    "mpm_outbox_slot_iter_next": (c_void_p, [c_void_p]),
+    "mpm_outbox_slot_iter_free": (None, [c_void_p]),
 }
 
 

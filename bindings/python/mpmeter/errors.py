@@ -10,10 +10,16 @@
     ├── CredentialsError               no credentials could be obtained
     ├── SigningError                   the request could not be signed
     ├── InvalidResponseError           the answer could not be read
-    └── InvalidRequestError            bad input, refused before anything is sent (a ValueError)
+    ├── InvalidRequestError            bad input, refused before anything is sent (a ValueError)
+    ├── StoreError                     the outbox store cannot be opened, read or written
+    │   └── StoreLockedError           another process (or open Outbox) holds the store
+    ├── LateUsageError                 usage refused as late (sealed slot, closed month)
+    ├── OutboxClosedError              the Outbox was closed
+    └── MachineIdentityError           machine mode without a machine identity
 
 `WaitTimeout` (a builtin TimeoutError, not a MeteringError) means only that
-`Response.result(timeout=...)` stopped waiting; the call goes on.
+`Response.result(timeout=...)` or `Outbox.flush(timeout=...)` stopped waiting; the call or
+the delivery goes on.
 """
 
 import builtins
@@ -88,8 +94,31 @@ class InvalidRequestError(MeteringError, ValueError):
     """Bad input: refused by the wrapper or the library before anything was sent."""
 
 
+class StoreError(MeteringError):
+    """The outbox store cannot be opened, read or written, or its settings (WAL,
+    synchronous=FULL, schema version, mode) do not hold."""
+
+
+class StoreLockedError(StoreError):
+    """Another process (or another open Outbox) holds the outbox store: one process per file."""
+
+
+class LateUsageError(MeteringError, ValueError):
+    """Usage refused as late: its slot is sealed and the late policy refuses it, or its month
+    is closed."""
+
+
+class OutboxClosedError(MeteringError):
+    """The Outbox was closed."""
+
+
+class MachineIdentityError(MeteringError):
+    """Machine mode without a machine identity (none given, none from the metadata services)."""
+
+
 class WaitTimeout(builtins.TimeoutError):
-    """`Response.result(timeout=...)` ran out of time; the call itself goes on."""
+    """`Response.result(timeout=...)` or `Outbox.flush(timeout=...)` ran out of time; the call
+    or the delivery goes on."""
 
 
 # One class per modeled exception, named as the service names it; the names come from the
@@ -120,6 +149,11 @@ RESULT_CLASSES: Dict[Result, Type[MeteringError]] = {
     Result.ERR_CREDENTIALS: CredentialsError,
     Result.ERR_SIGNING: SigningError,
     Result.ERR_INVALID_RESPONSE: InvalidResponseError,
+    Result.ERR_STORE: StoreError,
+    Result.ERR_STORE_LOCKED: StoreLockedError,
+    Result.ERR_LATE_USAGE: LateUsageError,
+    Result.ERR_OUTBOX_CLOSED: OutboxClosedError,
+    Result.ERR_MACHINE_IDENTITY: MachineIdentityError,
 }
 
 # Result codes that describe the caller's input (codes 1-99 are about arguments).
@@ -140,5 +174,6 @@ def from_last_error(code: Any, message: str, what: Optional[str] = None) -> Mete
 __all__ = [
     "MeteringError", "ServiceError", "UnknownServiceError", "TransportError", "TimeoutError",
     "CancelledError", "CredentialsError", "SigningError", "InvalidResponseError",
-    "InvalidRequestError", "WaitTimeout", *SERVICE_ERROR_NAMES,
+    "InvalidRequestError", "StoreError", "StoreLockedError", "LateUsageError",
+    "OutboxClosedError", "MachineIdentityError", "WaitTimeout", *SERVICE_ERROR_NAMES,
 ]

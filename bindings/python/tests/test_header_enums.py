@@ -5,7 +5,7 @@ import re
 import mpmeter
 from conftest import ROOT
 from mpmeter import _lib
-from mpmeter._enums import C_ENUMS
+from mpmeter._enums import C_DEFINES, C_ENUMS
 
 HEADER = (ROOT / "include" / "mpmeter.h").read_text()
 
@@ -23,6 +23,19 @@ def test_every_python_enum_equals_the_header():
     for cls, (c_name, prefix) in C_ENUMS.items():
         python = {prefix + member.name: member.value for member in cls}
         assert python == enums[c_name], f"{cls.__name__} differs from enum {c_name}"
+
+
+def test_every_python_constant_group_equals_the_header():
+    # The outbox's values are #define groups (taken as uint32_t), not C enums.
+    defines = {name: int(value) for name, value in re.findall(r"^#define (MPM_OUTBOX_\w+) (\d+)$", HEADER, re.M)}
+    assert defines, "no MPM_OUTBOX_ constants in the header"
+    covered = set()
+    for cls, prefix in C_DEFINES.items():
+        header = {name: value for name, value in defines.items() if name.startswith(prefix)}
+        python = {prefix + member.name: member.value for member in cls}
+        assert python == header, f"{cls.__name__} differs from the header's {prefix}* constants"
+        covered |= set(header)
+    assert covered == set(defines), f"constants without a Python class: {sorted(set(defines) - covered)}"
 
 
 def test_version_matches_the_header():

@@ -35,3 +35,25 @@ async def meter_async(client: mpmeter.Client) -> Optional[str]:
     result = await client.meter_usage(product_code="p", timestamp=datetime.now(timezone.utc),
                                       usage_dimension="users", usage_quantity=1)
     return result.metering_record_id
+
+
+def record_durably(client: mpmeter.Client, store: str) -> List[mpmeter.SlotState]:
+    fates: List[mpmeter.SlotState] = []
+
+    def on_terminal(slot: mpmeter.OutboxSlot) -> None:
+        fates.append(slot.state)
+
+    now = datetime.now(timezone.utc)
+    with mpmeter.Outbox(client, store, product_code="demo-product", mode=mpmeter.OutboxMode.SAAS,
+                        late_policy=mpmeter.LatePolicy.REFUSE, seal_delay=60,
+                        on_terminal=on_terminal) as outbox:
+        outbox.record("customer-1", "users", 3, usage_time=now, event_id="e1")
+        outbox.record("customer-1", "users", Decimal("0.5"))
+        outbox.record_batch([mpmeter.OutboxEvent("customer-1", "users", "2", now)])
+        outbox.seal_now("customer-1")
+        outbox.flush(timeout=30.0)
+        stats: mpmeter.OutboxStats = outbox.stats()
+        expiry: Optional[int] = stats.seconds_to_first_expiry
+        ids: List[Optional[str]] = [s.metering_record_id for s in outbox.slots_of_hour(now)]
+        del expiry, ids
+    return fates
