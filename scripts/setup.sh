@@ -11,6 +11,8 @@
 #   qt       Qt 5 and Qt 6 development files, cmake, g++                         test-qt
 #   docs     doxygen (the C reference)                                           docs, test-docs
 #   dates    libfaketime (the faked clocks of scripts/test-dates.sh)             test-dates
+#   postgres PostgreSQL 15 server binaries, and the system user mpm-postgres     test-fleet
+#            that runs the tests' throwaway servers (PostgreSQL refuses root)
 #   all      every group above
 #
 # Idempotent: what is present is left alone, so a second run does nothing. Debian packages are
@@ -23,7 +25,10 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 python="${PYTHON:-python3}"
-all_groups=(c install python qt docs dates)
+all_groups=(c install python qt docs dates postgres)
+# The system user that runs the tests' PostgreSQL servers when they run as root (the name
+# scripts/lib/postgres.sh and core/tests/support/postgres.rs use; MPM_POSTGRES_USER overrides).
+pg_user="${MPM_POSTGRES_USER:-mpm-postgres}"
 # What the .venv holds (PyPI).
 venv_packages=(boto3 pytest mypy)
 
@@ -52,6 +57,16 @@ faketime_lib() {
         if [ -n "$p" ] && [ -f "$p" ]; then return 0; fi
     done
     return 1
+}
+
+# A PostgreSQL server of any version from Debian's packages (postgresql-NN).
+has_postgres() {
+    compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null
+}
+
+# The test servers' user is needed only where the tests run as root.
+pg_user_ready() {
+    [ "$(id -u)" != 0 ] || id -u "$pg_user" >/dev/null 2>&1
 }
 
 # missing_packages GROUP: the Debian packages the group lacks, one a line.
@@ -83,6 +98,10 @@ missing_packages() {
     dates)
         faketime_lib || echo faketime
         ;;
+    postgres)
+        # postgresql-15 brings psql (postgresql-client-15) along.
+        has_postgres || echo postgresql-15
+        ;;
     esac
 }
 
@@ -90,6 +109,7 @@ missing_packages() {
 ready() {
     [ -z "$(missing_packages "$1")" ] || return 1
     if [ "$1" = python ]; then venv_ready || return 1; fi
+    if [ "$1" = postgres ]; then pg_user_ready || return 1; fi
     return 0
 }
 
@@ -99,6 +119,7 @@ check() {
         if ! ready "$g"; then
             missing="$(missing_packages "$g" | tr '\n' ' ')"
             [ "$g" = python ] && ! venv_ready && missing+=".venv with ${venv_packages[*]}"
+            [ "$g" = postgres ] && ! pg_user_ready && missing+="the system user $pg_user"
             echo "setup: group $g is not ready: missing ${missing% } (scripts/setup.sh $g)" >&2
             status=1
         fi
@@ -119,7 +140,7 @@ groups=()
 for g in "$@"; do
     case "$g" in
     all) groups+=("${all_groups[@]}") ;;
-    c | install | python | qt | docs | dates) groups+=("$g") ;;
+    c | install | python | qt | docs | dates | postgres) groups+=("$g") ;;
     *) echo "setup: unknown group '$g' (groups: ${all_groups[*]} all)" >&2; usage ;;
     esac
 done
@@ -174,6 +195,17 @@ if [[ " ${groups[*]} " == *" python "* ]] && ! venv_ready; then
         "$venv/bin/python" -m pip install -q --disable-pip-version-check "${venv_packages[@]}" || true
     fi
     venv_ready || echo "setup: could not make $venv with ${venv_packages[*]}; the Python tests will be skipped" >&2
+fi
+
+# ---- the user of the PostgreSQL test servers ---------------------------------------------
+
+if [[ " ${groups[*]} " == *" postgres "* ]] && ! pg_user_ready; then
+    # A system user with no login shell and no home: it only owns the servers' temporary
+    # data directories (initdb and postgres refuse to run as root).
+    echo "setup: creating the system user $pg_user (runs the tests' PostgreSQL servers)"
+    useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+        --user-group "$pg_user" ||
+        echo "setup: could not create the user $pg_user; the PostgreSQL tests will fail" >&2
 fi
 
 for g in "${groups[@]}"; do

@@ -12,6 +12,8 @@ pub mod clock;
 pub mod cpu_time;
 #[path = "../../core/tests/support/emulator.rs"]
 pub mod emulator;
+#[path = "../../core/tests/support/postgres.rs"]
+pub mod postgres;
 #[path = "../../core/tests/support/stub_aws.rs"]
 pub mod stub_aws;
 #[path = "../../core/tests/support/stub_server.rs"]
