@@ -1,12 +1,14 @@
 //! The durable outbox: usage recorded once is billed exactly once, whatever crashes.
 //!
-//! `record` commits usage to a local SQLite store (WAL, `synchronous=FULL`) before it returns,
-//! aggregated per (product, customer or machine, dimension, hour) in exact millionths. Each
-//! hour is sealed (its quantity frozen) a delay after it ends; a background sender on the
-//! runtime the caller gives delivers sealed slots by BatchMeterUsage (SaaS) or MeterUsage
-//! (machine mode), byte-identical on every resend, and every slot ends in one terminal state:
-//! accepted, duplicate, conflict, rejected or expired. The store must be on a local disk
-//! (locks and fsync do not hold on NFS) and is used by one process at a time.
+//! `record` commits usage to the store before it returns: a local SQLite file (WAL,
+//! `synchronous=FULL`, one process) or, in fleet mode, a PostgreSQL schema that any number of
+//! processes record into and deliver from (`store/postgres`). Usage is aggregated per
+//! (product, customer or machine, dimension, hour) in exact millionths. Each hour is sealed
+//! (its quantity frozen) a delay after it ends; a background sender on the runtime the caller
+//! gives delivers sealed slots by BatchMeterUsage (SaaS) or MeterUsage (machine mode),
+//! byte-identical on every resend, and every slot ends in one terminal state: accepted,
+//! duplicate, conflict, rejected or expired. A SQLite store must be on a local disk (locks and
+//! fsync do not hold on NFS) and is used by one process at a time.
 
 pub mod clock;
 pub mod identity;
@@ -35,17 +37,17 @@ pub use model::{
 pub use sender::Transport;
 
 use sender::Shared;
-use store::record::Usage;
-use store::Ctx;
+use store::{Ctx, Usage};
 use writer::WriterThread;
 
 /// An open outbox. Safe to share between threads.
 pub struct Outbox {
     shared: Arc<Shared>,
     ctx: Ctx,
-    clock: Arc<dyn Clock>,
     writer: Mutex<Option<WriterThread>>,
     sender: Mutex<Option<(tokio::task::AbortHandle, mpsc::Receiver<()>)>>,
+    /// PostgreSQL: the LISTEN task that wakes the sender.
+    listener: Mutex<Option<tokio::task::AbortHandle>>,
     dispatcher: Mutex<Option<JoinHandle<()>>>,
     dispatcher_thread: Option<std::thread::ThreadId>,
 }
@@ -60,57 +62,121 @@ fn check_text(what: &str, s: &str, max: usize) -> Result<(), OutboxError> {
     Ok(())
 }
 
+/// Checks the options every store needs and makes the context of its statements.
+fn check_options(options: &Options) -> Result<Ctx, OutboxError> {
+    let product = options
+        .product_code
+        .clone()
+        .ok_or_else(|| OutboxError::InvalidArgument("the outbox needs a product code".into()))?;
+    check_text("product code", &product, 255)?;
+    let identity = match options.mode {
+        Mode::Saas => None,
+        Mode::Machine => {
+            let id = options.machine_identity.clone().ok_or_else(|| {
+                OutboxError::Identity("machine mode needs this machine's identity".into())
+            })?;
+            check_text("machine identity", &id, 1024)?;
+            Some(id)
+        }
+    };
+    if !(options.max_requests_per_second > 0.0 && options.max_requests_per_second <= 1000.0) {
+        return Err(OutboxError::InvalidArgument(format!(
+            "the rate limit must be above 0 and at most 1000 requests a second (got {})",
+            options.max_requests_per_second
+        )));
+    }
+    if !(0..=86_400).contains(&options.seal_delay_seconds) {
+        return Err(OutboxError::InvalidArgument(format!(
+            "the seal delay must be 0 to 86400 seconds (got {})",
+            options.seal_delay_seconds
+        )));
+    }
+    if !(5..=3600).contains(&options.lease_seconds) {
+        return Err(OutboxError::InvalidArgument(format!(
+            "the lease must be 5 to 3600 seconds (got {})",
+            options.lease_seconds
+        )));
+    }
+    Ok(Ctx {
+        mode: options.mode,
+        product,
+        identity,
+        seal_delay: options.seal_delay_seconds,
+        late_policy: options.late_policy,
+        max_backoff_seconds: options.max_backoff_seconds,
+    })
+}
+
 impl Outbox {
-    /// Opens or creates the store at `path`, resumes unfinished slots and starts the sender on
-    /// `runtime`. Never waits for the network (machine mode needs `machine_identity` set:
-    /// see `identity::detect`).
+    /// Opens or creates the SQLite store at `path`, resumes unfinished slots and starts the
+    /// sender on `runtime`. Never waits for the network (machine mode needs
+    /// `machine_identity` set: see `identity::detect`).
     pub fn open(
         path: &Path,
         options: Options,
         transport: Arc<dyn Transport>,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Self, OutboxError> {
-        let product = options.product_code.clone().ok_or_else(|| {
-            OutboxError::InvalidArgument("the outbox needs a product code".into())
-        })?;
-        check_text("product code", &product, 255)?;
-        let identity = match options.mode {
-            Mode::Saas => None,
-            Mode::Machine => {
-                let id = options.machine_identity.clone().ok_or_else(|| {
-                    OutboxError::Identity("machine mode needs this machine's identity".into())
-                })?;
-                check_text("machine identity", &id, 1024)?;
-                Some(id)
-            }
-        };
-        if !(options.max_requests_per_second > 0.0 && options.max_requests_per_second <= 1000.0) {
-            return Err(OutboxError::InvalidArgument(format!(
-                "the rate limit must be above 0 and at most 1000 requests a second (got {})",
-                options.max_requests_per_second
-            )));
-        }
-        if !(0..=86_400).contains(&options.seal_delay_seconds) {
-            return Err(OutboxError::InvalidArgument(format!(
-                "the seal delay must be 0 to 86400 seconds (got {})",
-                options.seal_delay_seconds
-            )));
-        }
-        let ctx = Ctx {
-            mode: options.mode,
-            product,
-            identity,
-            seal_delay: options.seal_delay_seconds,
-            late_policy: options.late_policy,
-            max_backoff_seconds: options.max_backoff_seconds,
-        };
-        let store = store::open(
-            path,
-            options.sqlite_vfs.as_deref(),
+        let ctx = check_options(&options)?;
+        let (path, vfs, sync) = (
+            path.to_path_buf(),
+            options.sqlite_vfs.clone(),
             options.sqlite_synchronous,
+        );
+        let (c, clock) = (ctx.clone(), options.clock.clone());
+        Self::start(ctx, options, transport, runtime, move || {
+            let s = store::sqlite::open(&path, vfs.as_deref(), sync, c, clock)?;
+            Ok(Box::new(s) as Box<dyn store::Store>)
+        })
+    }
+
+    /// Opens the PostgreSQL store at `url` (fleet mode: any number of processes record into
+    /// it and deliver from it), creating or migrating its schema, and starts the sender on
+    /// `runtime`, whose threads also carry the database connections. SaaS mode only.
+    #[cfg(feature = "postgres")]
+    pub fn open_postgres(
+        url: &str,
+        options: Options,
+        transport: Arc<dyn Transport>,
+        runtime: &tokio::runtime::Handle,
+    ) -> Result<Self, OutboxError> {
+        let ctx = check_options(&options)?;
+        let target = store::postgres::Target::parse(url, options.postgres_schema.as_deref())?;
+        if ctx.mode == Mode::Machine {
+            return Err(OutboxError::InvalidArgument(
+                "machine mode is not available on a PostgreSQL store: MeterUsage must be sent \
+                 by the machine that recorded the usage; give each machine a SQLite store"
+                    .into(),
+            ));
+        }
+        let listen_target = target.clone();
+        let (c, clock, rt, lease) = (
             ctx.clone(),
-        )?;
-        let writer = WriterThread::start(store, options.crash_hook.clone())?;
+            options.clock.clone(),
+            runtime.clone(),
+            options.lease_seconds,
+        );
+        let outbox = Self::start(ctx, options, transport, runtime, move || {
+            let s = store::postgres::PgStore::open(target, c, clock, rt, lease)?;
+            Ok(Box::new(s) as Box<dyn store::Store>)
+        })?;
+        let wake = Arc::clone(&outbox.shared);
+        let listener = runtime.spawn(store::postgres::listen(listen_target, move || {
+            wake.wake.notify_one()
+        }));
+        *lock(&outbox.listener) = Some(listener.abort_handle());
+        Ok(outbox)
+    }
+
+    fn start(
+        ctx: Ctx,
+        options: Options,
+        transport: Arc<dyn Transport>,
+        runtime: &tokio::runtime::Handle,
+        open: impl FnOnce() -> Result<Box<dyn store::Store>, OutboxError> + Send + 'static,
+    ) -> Result<Self, OutboxError> {
+        let writer = WriterThread::start(open, options.crash_hook.clone())?;
+        let fleet = writer.writer.call(false, |s| Ok(s.shared()))?;
         let (reports, dispatcher) = match options.on_terminal.clone() {
             Some(cb) => {
                 let (tx, rx) = mpsc::channel::<Option<SlotView>>();
@@ -131,11 +197,11 @@ impl Outbox {
         };
         let shared = Arc::new(Shared::new(
             writer.writer.clone(),
-            options.clock.clone(),
             transport,
             options.mode,
             options.seal_delay_seconds,
             options.max_requests_per_second,
+            fleet,
             options.idle_tick,
             options.crash_hook.clone(),
             reports,
@@ -149,16 +215,12 @@ impl Outbox {
         Ok(Self {
             shared,
             ctx,
-            clock: options.clock,
             writer: Mutex::new(Some(writer)),
             sender: Mutex::new(Some((task.abort_handle(), done_rx))),
+            listener: Mutex::new(None),
             dispatcher_thread: dispatcher.as_ref().map(|j| j.thread().id()),
             dispatcher: Mutex::new(dispatcher),
         })
-    }
-
-    fn now_s(&self) -> i64 {
-        self.clock.now_ms().div_euclid(1000)
     }
 
     fn writer(&self) -> Result<writer::Writer, OutboxError> {
@@ -168,8 +230,9 @@ impl Outbox {
         Ok(self.shared.writer.clone())
     }
 
-    /// Checks an event and converts it for the store.
-    fn usage(&self, e: &Event, now_s: i64) -> Result<Usage, OutboxError> {
+    /// Checks an event and converts it for the store (which checks its time: the store's
+    /// clock decides what the current hour is).
+    fn usage(&self, e: &Event) -> Result<Usage, OutboxError> {
         let customer = match (self.ctx.mode, &e.customer) {
             (Mode::Saas, Some(c)) => {
                 check_text("customer", c, 255)?;
@@ -192,9 +255,9 @@ impl Outbox {
             check_text("event_id", id, 255)?;
         }
         let millionths = quantity::parse(&e.quantity).map_err(OutboxError::InvalidArgument)?;
-        if e.usage_time < 0 || windows::hour_of(e.usage_time) > windows::hour_of(now_s) {
+        if e.usage_time < 0 {
             return Err(OutboxError::InvalidArgument(format!(
-                "usage_time {} is in a future hour (now is {now_s})",
+                "usage_time {} is before 1970",
                 e.usage_time
             )));
         }
@@ -209,21 +272,20 @@ impl Outbox {
 
     /// Records one event; durable when it returns Ok. Never touches the network.
     pub fn record(&self, e: &Event) -> Result<Recorded, OutboxError> {
-        let now_s = self.now_s();
-        let u = self.usage(e, now_s)?;
-        self.writer()?.call(true, move |s| s.record(&u, now_s))
+        let u = self.usage(e)?;
+        self.writer()?.call(true, move |s| s.record(&u, now_s(s)?))
     }
 
     /// Records many events in one transaction: all of them, or none (the error names the
     /// first bad one).
     pub fn record_batch(&self, events: &[Event]) -> Result<Vec<Recorded>, OutboxError> {
-        let now_s = self.now_s();
         let usages = events
             .iter()
             .enumerate()
-            .map(|(i, e)| self.usage(e, now_s).map_err(|err| at_index(i, err)))
+            .map(|(i, e)| self.usage(e).map_err(|err| at_index(i, err)))
             .collect::<Result<Vec<_>, _>>()?;
         self.writer()?.call(true, move |s| {
+            let now_s = now_s(s)?;
             usages
                 .iter()
                 .enumerate()
@@ -235,14 +297,13 @@ impl Outbox {
     /// Seals now every open slot of `customer` (SaaS; None: every customer), or of this
     /// machine, current hour included, and wakes the sender. Returns how many were sealed.
     pub fn seal_now(&self, customer: Option<&str>) -> Result<usize, OutboxError> {
-        let now_s = self.now_s();
         let customer = match self.ctx.mode {
             Mode::Machine => self.ctx.identity.clone(),
             Mode::Saas => customer.map(str::to_string),
         };
         let n = self
             .writer()?
-            .call(false, move |s| s.seal(now_s, None, customer.as_deref()))?;
+            .call(false, move |s| s.seal(now_s(s)?, None, customer.as_deref()))?;
         self.shared.wake.notify_one();
         Ok(n)
     }
@@ -251,9 +312,8 @@ impl Outbox {
     /// `timeout` (None: no limit).
     pub fn flush(&self, timeout: Option<Duration>) -> Result<(), OutboxError> {
         let deadline = timeout.map(|t| Instant::now() + t);
-        let now_s = self.now_s();
         self.writer()?.call(false, move |s| {
-            s.seal(now_s, Some(0), None)?;
+            s.seal(now_s(s)?, Some(0), None)?;
             s.retry_now()
         })?;
         loop {
@@ -278,8 +338,12 @@ impl Outbox {
     }
 
     pub fn stats(&self) -> Result<Stats, OutboxError> {
-        let now_s = self.now_s();
-        self.writer()?.call(false, move |s| s.stats(now_s))
+        self.writer()?.call(false, move |s| s.stats(now_s(s)?))
+    }
+
+    /// The attempt log of one slot (its audit: when, AWS's request id, what came of it).
+    pub fn attempts(&self, slot_id: i64) -> Result<Vec<store::Attempt>, OutboxError> {
+        self.writer()?.call(false, move |s| s.attempts(slot_id))
     }
 
     /// Every slot of the hour holding `hour` (reconciliation).
@@ -299,6 +363,9 @@ impl Outbox {
     pub fn close(&self, timeout: Duration) {
         self.shared.closing.store(true, Ordering::SeqCst);
         self.shared.wake.notify_one();
+        if let Some(l) = lock(&self.listener).take() {
+            l.abort();
+        }
         if let Some((abort, done)) = lock(&self.sender).take() {
             if done.recv_timeout(timeout).is_err() {
                 abort.abort();
@@ -318,6 +385,11 @@ impl Outbox {
             }
         }
     }
+}
+
+/// The store's instant for this transaction, in seconds.
+fn now_s(s: &dyn store::Store) -> Result<i64, OutboxError> {
+    Ok(s.now_ms()?.div_euclid(1000))
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

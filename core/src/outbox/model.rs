@@ -206,6 +206,12 @@ pub struct Options {
     pub idle_tick: Duration,
     /// Longest pause between tries during an outage (default 300 s).
     pub max_backoff_seconds: i64,
+    /// PostgreSQL: the schema of the outbox's tables (default `mpmeter`; a `schema=` in the
+    /// URL wins).
+    pub postgres_schema: Option<String>,
+    /// PostgreSQL: how long claimed slots stay with this process without a renewal; another
+    /// process resumes them after that (default 30 s, renewed every third of it).
+    pub lease_seconds: i64,
 }
 
 impl Default for Options {
@@ -224,6 +230,8 @@ impl Default for Options {
             on_terminal: None,
             idle_tick: Duration::from_millis(250),
             max_backoff_seconds: 300,
+            postgres_schema: None,
+            lease_seconds: 30,
         }
     }
 }
@@ -238,6 +246,8 @@ impl std::fmt::Debug for Options {
             .field("max_requests_per_second", &self.max_requests_per_second)
             .field("machine_identity", &self.machine_identity)
             .field("sqlite_vfs", &self.sqlite_vfs)
+            .field("postgres_schema", &self.postgres_schema)
+            .field("lease_seconds", &self.lease_seconds)
             .finish_non_exhaustive()
     }
 }

@@ -6,8 +6,11 @@
 //! - `resend_current_time`: a resend carries the current time instead of the sealed hour
 //!   (sender/mod.rs);
 //! - `late_into_sealed`: late usage is added to its sealed slot instead of the current hour's
-//!   (store/record.rs);
-//! - `no_event_dedupe`: a known event_id is counted again (store/record.rs).
+//!   (store/logic.rs);
+//! - `no_event_dedupe`: a known event_id is counted again (store/logic.rs);
+//! - `no_epoch_fence`: a completion from a sender that lost its claim (its lease expired and
+//!   another sender took the slots) is written anyway, over the newer state (store/logic.rs;
+//!   PostgreSQL only: a SQLite store has one sender).
 
 /// Whether the mutation `name` is switched on.
 #[cfg(feature = "outbox-mutations")]

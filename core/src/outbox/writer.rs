@@ -1,6 +1,8 @@
 //! Group commit: one thread owns the store and runs every job. It takes all the jobs that are
-//! waiting, runs each in a savepoint of one transaction, commits once (one fsync for every
-//! caller) and only then answers them, so `record` returns after its usage is durable.
+//! waiting, runs each in a savepoint of one transaction, commits once (one fsync, or one
+//! PostgreSQL commit, for every caller) and only then answers them, so `record` returns after
+//! its usage is durable. A transaction that cannot begin (PostgreSQL unreachable) answers every
+//! job of the group with that error, without running it.
 
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -9,7 +11,9 @@ use super::model::{CrashHook, CrashPoint, OutboxError};
 use super::store::Store;
 
 type Finish = Box<dyn FnOnce(Result<(), OutboxError>) + Send>;
-type Work = Box<dyn FnOnce(&Store) -> Finish + Send>;
+/// Runs a job on the store (None: the transaction did not begin; the job is not run and
+/// its finisher answers with the error).
+type Work = Box<dyn FnOnce(Option<&dyn Store>) -> Finish + Send>;
 
 enum Job {
     Work { work: Work, is_record: bool },
@@ -30,16 +34,39 @@ pub struct WriterThread {
 }
 
 impl WriterThread {
-    pub fn start(store: Store, crash: Option<CrashHook>) -> Result<Self, OutboxError> {
+    /// Starts the thread, opens the store on it with `open` (a PostgreSQL store blocks on
+    /// the runtime there, never on the caller's thread) and returns once it is open.
+    pub fn start(
+        open: impl FnOnce() -> Result<Box<dyn Store>, OutboxError> + Send + 'static,
+        crash: Option<CrashHook>,
+    ) -> Result<Self, OutboxError> {
         let (tx, rx) = mpsc::channel::<Job>();
+        let (opened_tx, opened_rx) = mpsc::sync_channel::<Result<(), OutboxError>>(1);
         let join = std::thread::Builder::new()
             .name("mpmeter-outbox-writer".into())
-            .spawn(move || run(store, rx, crash))
+            .spawn(move || match open() {
+                Ok(store) => {
+                    let _ = opened_tx.send(Ok(()));
+                    run(&*store, rx, crash);
+                }
+                Err(e) => {
+                    let _ = opened_tx.send(Err(e));
+                }
+            })
             .map_err(|e| OutboxError::Store(format!("cannot start the outbox writer: {e}")))?;
-        Ok(Self {
-            writer: Writer { tx },
-            join: Some(join),
-        })
+        let opened = opened_rx
+            .recv()
+            .unwrap_or_else(|_| Err(OutboxError::Store("the outbox writer ended at open".into())));
+        match opened {
+            Ok(()) => Ok(Self {
+                writer: Writer { tx },
+                join: Some(join),
+            }),
+            Err(e) => {
+                let _ = join.join();
+                Err(e)
+            }
+        }
     }
 
     /// Runs the jobs already queued, then closes the store (its lock goes with it).
@@ -57,7 +84,7 @@ impl Drop for WriterThread {
     }
 }
 
-fn run(store: Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
+fn run(store: &dyn Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
     let mut stop = false;
     while !stop {
         let Ok(first) = rx.recv() else { break };
@@ -68,7 +95,7 @@ fn run(store: Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
                 Err(_) => break,
             }
         }
-        let begun = store.conn.execute_batch("BEGIN IMMEDIATE");
+        let begun = store.begin();
         let mut finishers = Vec::with_capacity(jobs.len());
         let mut records = false;
         for job in jobs {
@@ -76,16 +103,16 @@ fn run(store: Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
                 Job::Stop => stop = true,
                 Job::Work { work, is_record } => {
                     records |= is_record;
-                    finishers.push(in_savepoint(&store, work));
+                    finishers.push(match &begun {
+                        Ok(()) => in_savepoint(store, work),
+                        Err(_) => work(None),
+                    });
                 }
             }
         }
-        let committed = begun
-            .and_then(|()| store.conn.execute_batch("COMMIT"))
-            .map_err(|e| {
-                let _ = store.conn.execute_batch("ROLLBACK");
-                OutboxError::Store(format!("outbox store: commit failed: {e}"))
-            });
+        let committed = begun.and_then(|()| store.commit()).inspect_err(|_| {
+            store.rollback();
+        });
         if committed.is_ok() && records {
             if let Some(hook) = &crash {
                 hook(CrashPoint::AfterCommit);
@@ -98,33 +125,37 @@ fn run(store: Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
 }
 
 /// Runs one job so that its failure undoes only its own writes.
-fn in_savepoint(store: &Store, work: Work) -> Finish {
-    if let Err(e) = store.conn.execute_batch("SAVEPOINT job") {
-        let e = OutboxError::Store(format!("outbox store: {e}"));
-        return Box::new(move |_| drop(e));
+fn in_savepoint(store: &dyn Store, work: Work) -> Finish {
+    match store.savepoint() {
+        Ok(()) => work(Some(store)),
+        Err(e) => {
+            let finish = work(None);
+            Box::new(move |_| finish(Err(e)))
+        }
     }
-    let finish = work(store);
-    finish
 }
 
 impl Writer {
     fn submit<T: Send + 'static>(
         &self,
         is_record: bool,
-        f: impl FnOnce(&Store) -> Result<T, OutboxError> + Send + 'static,
+        f: impl FnOnce(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
         reply: impl FnOnce(Result<T, OutboxError>) + Send + 'static,
     ) -> Result<(), OutboxError> {
-        let work: Work = Box::new(move |store: &Store| {
-            let out = f(store);
-            let sql = if out.is_ok() {
-                "RELEASE job"
-            } else {
-                "ROLLBACK TO job; RELEASE job"
+        let work: Work = Box::new(move |store: Option<&dyn Store>| {
+            let Some(store) = store else {
+                return Box::new(move |committed: Result<(), OutboxError>| {
+                    reply(committed.and(Err(OutboxError::Store(
+                        "outbox store: the job did not run".into(),
+                    ))));
+                });
             };
-            let out = match (out, store.conn.execute_batch(sql)) {
+            let out = f(store);
+            let kept = store.end_savepoint(out.is_ok());
+            let out = match (out, kept) {
                 (Ok(v), Ok(())) => Ok(v),
                 (Err(e), _) => Err(e),
-                (Ok(_), Err(e)) => Err(OutboxError::Store(format!("outbox store: {e}"))),
+                (Ok(_), Err(e)) => Err(e),
             };
             Box::new(move |committed: Result<(), OutboxError>| {
                 reply(committed.and(out));
@@ -139,7 +170,7 @@ impl Writer {
     pub fn call<T: Send + 'static>(
         &self,
         is_record: bool,
-        f: impl FnOnce(&Store) -> Result<T, OutboxError> + Send + 'static,
+        f: impl FnOnce(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
     ) -> Result<T, OutboxError> {
         let (tx, rx) = mpsc::sync_channel(1);
         self.submit(is_record, f, move |r| {
@@ -151,7 +182,7 @@ impl Writer {
     /// The same, for the sender task.
     pub async fn call_async<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T, OutboxError> + Send + 'static,
+        f: impl FnOnce(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
     ) -> Result<T, OutboxError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.submit(false, f, move |r| {

@@ -48,7 +48,8 @@ fn key(r: &UsageRecord) -> (String, String, i64) {
 }
 
 /// Sends `slots` (one product), bisecting whole-call refusals; `before_each` runs before every
-/// request (the rate limit) and `after_each` after every answer (the crash hook).
+/// request (the rate limit; false: no turn could be had, the rest is left unsent for a later
+/// claim) and `after_each` after every answer (the crash hook).
 pub async fn deliver<T: Transport + ?Sized, B, A>(
     transport: &T,
     slots: &[SlotView],
@@ -57,14 +58,16 @@ pub async fn deliver<T: Transport + ?Sized, B, A>(
     mut after_each: impl FnMut() -> A,
 ) -> Vec<RequestResult>
 where
-    B: std::future::Future<Output = ()>,
+    B: std::future::Future<Output = bool>,
     A: std::future::Future<Output = ()>,
 {
     let mut results = Vec::new();
     let all: Vec<usize> = (0..slots.len()).collect();
     let mut stack = vec![all];
     while let Some(group) = stack.pop() {
-        before_each().await;
+        if !before_each().await {
+            break;
+        }
         let input = BatchMeterUsageInput {
             usage_records: group.iter().map(|&i| usage_record(&slots[i])).collect(),
             product_code: Some(slots[group[0]].product.clone()),

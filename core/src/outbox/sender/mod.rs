@@ -1,8 +1,11 @@
 //! The background sender, a task on the runtime the application's library gives: seals the
 //! hours that are due, marks expired slots, claims the oldest due slots, sends them inside the
-//! rate limit, and writes what became of them. It owns no runtime and no thread.
+//! rate limit, and writes what became of them. It owns no runtime and no thread. On a shared
+//! store (PostgreSQL) the claim is a lease, renewed while the request runs and given up when
+//! it cannot be renewed, and the rate limit is the fleet's, one budget in the database.
 
 mod batch;
+mod lease;
 mod machine;
 mod rate;
 pub mod status;
@@ -16,15 +19,14 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-use super::clock::Clock;
 use super::model::{CrashHook, CrashPoint, Mode, OutboxError, SlotView};
+use super::store::Claimed;
 use super::writer::Writer;
 use rate::RateLimit;
 
 /// What the sender, `flush` and `close` share.
 pub struct Shared {
     pub writer: Writer,
-    pub clock: Arc<dyn Clock>,
     pub transport: Arc<dyn Transport>,
     pub mode: Mode,
     pub seal_delay: i64,
@@ -33,6 +35,8 @@ pub struct Shared {
     /// Terminal slots for the callback thread; None tells it to stop.
     pub reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
     rate: RateLimit,
+    /// The store is shared by a fleet: the rate budget is the database's.
+    fleet: bool,
     pub wake: tokio::sync::Notify,
     pub closing: AtomicBool,
     progress: (Mutex<u64>, Condvar),
@@ -43,18 +47,17 @@ impl Shared {
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         writer: Writer,
-        clock: Arc<dyn Clock>,
         transport: Arc<dyn Transport>,
         mode: Mode,
         seal_delay: i64,
         per_second: f64,
+        fleet: bool,
         idle_tick: Duration,
         crash: Option<CrashHook>,
         reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
     ) -> Self {
         Self {
             writer,
-            clock,
             transport,
             mode,
             seal_delay,
@@ -62,6 +65,7 @@ impl Shared {
             crash,
             reports,
             rate: RateLimit::new(per_second),
+            fleet,
             wake: tokio::sync::Notify::new(),
             closing: AtomicBool::new(false),
             progress: (Mutex::new(0), Condvar::new()),
@@ -108,18 +112,18 @@ impl Shared {
 /// The sender's loop; returns when the outbox closes.
 pub async fn run(sh: Arc<Shared>) {
     while !sh.closing.load(Ordering::SeqCst) {
-        let now_ms = sh.clock.now_ms();
-        let now_s = now_ms.div_euclid(1000);
         let delay = sh.seal_delay;
         let step = sh
             .writer
             .call_async(move |s| {
+                let now_ms = s.now_ms()?;
+                let now_s = now_ms.div_euclid(1000);
                 s.seal(now_s, Some(delay), None)?;
                 let expired = s.sweep(now_s)?;
-                Ok((expired, s.claim(now_ms)?))
+                Ok((expired, s.claim_batch(now_ms)?, now_s))
             })
             .await;
-        let (expired, claimed) = match step {
+        let (expired, mut claimed, now_s) = match step {
             Ok(v) => v,
             Err(OutboxError::Closed) => break,
             Err(_) => {
@@ -139,40 +143,34 @@ pub async fn run(sh: Arc<Shared>) {
         sh.hook(CrashPoint::AfterClaim);
         // MUTATION resend_current_time (outbox-mutations feature only): a resend is stamped
         // with the current time instead of its sealed hour.
-        let mut claimed = claimed;
         if crate::outbox::mutation::on("resend_current_time") {
             for s in claimed.slots.iter_mut().filter(|s| s.attempts > 1) {
                 s.hour = now_s;
             }
         }
-        let results = match sh.mode {
-            Mode::Saas => {
-                batch::deliver(
-                    &*sh.transport,
-                    &claimed.slots,
-                    &claimed.in_doubt,
-                    || async {
-                        sh.rate.acquire().await;
-                        sh.requests.fetch_add(1, Ordering::Relaxed);
-                    },
-                    || async { sh.hook(CrashPoint::AfterSend) },
-                )
-                .await
-            }
-            Mode::Machine => {
-                sh.rate.acquire().await;
-                sh.requests.fetch_add(1, Ordering::Relaxed);
-                let r =
-                    machine::deliver(&*sh.transport, &claimed.slots[0], claimed.in_doubt[0]).await;
-                sh.hook(CrashPoint::AfterSend);
-                vec![r]
-            }
+        let results = match &claimed.lease {
+            None => send(&sh, &claimed).await,
+            // A lease that cannot be renewed is given up with the request: another sender
+            // may own the slots by now, and only it may write their outcome.
+            Some(lease) => tokio::select! {
+                r = send(&sh, &claimed) => r,
+                () = lease::keep(&sh.writer, &claimed, lease.ms) => vec![],
+            },
         };
+        let epochs: Vec<(i64, i64)> = claimed
+            .slots
+            .iter()
+            .zip(&claimed.epochs)
+            .map(|(s, e)| (s.id, *e))
+            .collect();
         for (request_id, done) in results {
-            let now_ms = sh.clock.now_ms();
+            let epochs = epochs.clone();
             let r = sh
                 .writer
-                .call_async(move |s| s.complete(now_ms, request_id.as_deref(), &done))
+                .call_async(move |s| {
+                    let now_ms = s.now_ms()?;
+                    s.complete(now_ms, request_id.as_deref(), &done, &epochs)
+                })
                 .await;
             if let Ok(terminal) = r {
                 sh.report(terminal);
@@ -181,4 +179,50 @@ pub async fn run(sh: Arc<Shared>) {
         sh.bump();
     }
     sh.bump();
+}
+
+/// Sends the claimed slots: a batch (bisected if refused) or one MeterUsage call.
+async fn send(sh: &Shared, claimed: &Claimed) -> Vec<batch::RequestResult> {
+    match sh.mode {
+        Mode::Saas => {
+            batch::deliver(
+                &*sh.transport,
+                &claimed.slots,
+                &claimed.in_doubt,
+                || pace(sh),
+                || async { sh.hook(CrashPoint::AfterSend) },
+            )
+            .await
+        }
+        Mode::Machine => {
+            if !pace(sh).await {
+                return vec![];
+            }
+            let r = machine::deliver(&*sh.transport, &claimed.slots[0], claimed.in_doubt[0]).await;
+            sh.hook(CrashPoint::AfterSend);
+            vec![r]
+        }
+    }
+}
+
+/// Waits for this request's turn: the process's own spacing, or the fleet's budget in the
+/// database. False when the fleet's budget cannot be read (the database is away): nothing is
+/// sent then, since sending could exceed the fleet's rate.
+async fn pace(sh: &Shared) -> bool {
+    if sh.fleet {
+        let interval_us = sh.rate.interval_us();
+        match sh
+            .writer
+            .call_async(move |s| s.reserve_request(interval_us))
+            .await
+        {
+            Ok(Some(wait)) => tokio::time::sleep(wait).await,
+            Ok(None) => sh.rate.acquire().await,
+            Err(_) => return false,
+        }
+    } else {
+        sh.rate.acquire().await;
+    }
+    sh.requests.fetch_add(1, Ordering::Relaxed);
+    true
 }

@@ -19,6 +19,11 @@ impl RateLimit {
         }
     }
 
+    /// The spacing between two requests, in microseconds.
+    pub fn interval_us(&self) -> i64 {
+        self.interval.as_micros() as i64
+    }
+
     /// Waits for this request's turn.
     pub async fn acquire(&self) {
         let mut next = self.next.lock().await;

@@ -216,6 +216,15 @@ impl Harness {
         })
     }
 
+    /// An integer the store holds (SQL both backends understand).
+    pub fn query_i64(&self, sql: &'static str) -> i64 {
+        self.outbox
+            .shared
+            .writer
+            .call(false, move |s| s.query_i64(sql))
+            .unwrap()
+    }
+
     pub fn slots(&self, hour: i64) -> Vec<SlotView> {
         self.outbox.slots_of_hour(hour).unwrap()
     }

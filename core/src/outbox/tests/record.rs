@@ -126,18 +126,10 @@ fn an_hour_is_sealed_only_after_its_delay_and_late_usage_rolls_into_the_current_
         (SlotState::Open, 4_000_000)
     );
     // The audit keeps the link from the late event to the slot it went into.
-    let link: (i64, i64) = h
-        .outbox
-        .shared
-        .writer
-        .call(false, |s| {
-            Ok(s.conn.query_row(
-                "SELECT from_hour, to_slot_id FROM late_usage WHERE event_id = 'late-1'",
-                [],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
-        })
-        .unwrap();
+    let link = (
+        h.query_i64("SELECT from_hour FROM late_usage WHERE event_id = 'late-1'"),
+        h.query_i64("SELECT to_slot_id FROM late_usage WHERE event_id = 'late-1'"),
+    );
     assert_eq!(link, (hour, now.id));
 }
 
@@ -150,18 +142,7 @@ fn late_usage_refused_by_policy() {
     let e = h.record("c1", "users", t, "1", Some("b")).unwrap_err();
     assert!(matches!(e, OutboxError::Late(_)), "{e:?}");
     // Refused usage leaves no trace: its event id can be recorded once the policy allows.
-    let known: i64 = h
-        .outbox
-        .shared
-        .writer
-        .call(false, |s| {
-            Ok(s.conn.query_row(
-                "SELECT count(*) FROM events WHERE event_id = 'b'",
-                [],
-                |r| r.get(0),
-            )?)
-        })
-        .unwrap();
+    let known = h.query_i64("SELECT count(*) FROM events WHERE event_id = 'b'");
     assert_eq!(known, 0);
 }
 

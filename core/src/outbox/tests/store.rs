@@ -151,7 +151,7 @@ fn a_slot_claimed_when_the_process_died_is_resent_after_open() {
         .writer
         .call(false, |s| {
             s.seal(i64::MAX / 4, None, None)?;
-            Ok(s.conn.execute("UPDATE slots SET state = 2", [])?)
+            s.exec("UPDATE slots SET state = 2")
         })
         .unwrap();
     let path = h.path.clone();

@@ -7,8 +7,10 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::lock::StoreLock;
-use super::{schema, Ctx, Store};
+use super::{schema, SqliteStore};
+use crate::outbox::clock::Clock;
 use crate::outbox::model::{Mode, OutboxError};
+use crate::outbox::store::Ctx;
 
 /// Opens or creates the store at `path`.
 pub fn open(
@@ -16,7 +18,8 @@ pub fn open(
     vfs: Option<&str>,
     synchronous: i64,
     ctx: Ctx,
-) -> Result<Store, OutboxError> {
+    clock: std::sync::Arc<dyn Clock>,
+) -> Result<SqliteStore, OutboxError> {
     let lock = StoreLock::acquire(path)?;
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -42,9 +45,11 @@ pub fn open(
         "UPDATE slots SET state = 1, in_doubt = 1 WHERE state = 2",
         [],
     )?;
-    Ok(Store {
+    Ok(SqliteStore {
         conn,
         ctx,
+        clock,
+        now: std::cell::Cell::new(None),
         _lock: lock,
     })
 }
