@@ -19,7 +19,7 @@ pub const ROUTES: &str = "\
 GET    /__mpm/health    liveness, emulator time and clock offset
 GET    /__mpm/ledger    JSON array of accepted metering records
 DELETE /__mpm/ledger    forget all records and idempotency state (truncates --ledger-file)
-POST   /__mpm/reset     clear ledger, idempotency state, faults, request counts, clock offset and pin
+POST   /__mpm/reset     clear ledger, idempotency state, faults, request counts, arrivals, clock offset and pin
 GET    /__mpm/faults    pending faults
 POST   /__mpm/faults    add fault(s): {\"mode\":\"throttle\",\"count\":2,\"operation\":\"MeterUsage\"} or an array
 DELETE /__mpm/faults    remove all pending faults
@@ -29,6 +29,8 @@ GET    /__mpm/jwks.json   the same key as a JWK Set (kid: each public key versio
 POST   /__mpm/config    merge a config patch (same JSON as --config)
 GET    /__mpm/requests  requests seen per operation and outcome
 DELETE /__mpm/requests  reset those counts
+GET    /__mpm/arrivals  each API request's arrival (real ms since start, emulator clock), the busiest 1 s window (?window_ms=N)
+DELETE /__mpm/arrivals  forget them
 GET    /__mpm/clock     emulator time, offset in seconds, pinned instant (or null)
 POST   /__mpm/clock     set the offset {\"offset_seconds\": N} and/or pin the clock {\"now\": \"2026-12-01T06:00:00Z\"} (null: system clock), or {\"advance_seconds\": N}
 GET    /__mpm/rate_limit  requests a second allowed per account and region (0: no limit), requests throttled
@@ -138,6 +140,31 @@ fn rate_limit_view(state: &AppState) -> Value {
     json!({"per_second": r.per_second(), "throttled": r.throttled()})
 }
 
+/// `?window_ms=N` of `GET /__mpm/arrivals` (default 1000: a second).
+fn window_ms(query: Option<&str>) -> Result<u64, String> {
+    const USAGE: &str = "expected ?window_ms=<positive integer>";
+    let Some(q) = query.filter(|q| !q.is_empty()) else {
+        return Ok(1000);
+    };
+    q.strip_prefix("window_ms=")
+        .and_then(|v| v.parse().ok())
+        .filter(|&w| w > 0)
+        .ok_or_else(|| USAGE.to_string())
+}
+
+fn arrivals_view(state: &AppState, window_ms: u64) -> Value {
+    let a = lock(&state.arrivals);
+    let busiest = a.busiest(window_ms);
+    json!({
+        "now_ms": a.now_ms(),
+        "window_ms": window_ms,
+        "busiest": busiest.count,
+        "busiest_start_ms": busiest.start_ms,
+        "dropped": a.dropped(),
+        "arrivals": a.list(),
+    })
+}
+
 fn parse_body(body: &Bytes) -> Result<Value, Resp> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
@@ -145,7 +172,13 @@ fn parse_body(body: &Bytes) -> Result<Value, Resp> {
     serde_json::from_slice(body).map_err(|e| bad_request(format!("malformed JSON: {e}")))
 }
 
-pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Resp {
+pub fn handle(
+    state: &AppState,
+    method: &Method,
+    path: &str,
+    query: Option<&str>,
+    body: &Bytes,
+) -> Resp {
     let route = path.trim_end_matches('/');
     let m = method.as_str();
     let parsed = || parse_body(body);
@@ -178,6 +211,7 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
             }
             lock(&state.faults).clear();
             lock(&state.stats).clear();
+            lock(&state.arrivals).clear();
             lock(&state.rate_limit).reset();
             state.clock.set_offset_seconds(0);
             state.clock.pin_ms(None);
@@ -238,6 +272,14 @@ pub fn handle(state: &AppState, method: &Method, path: &str, body: &Bytes) -> Re
         ("DELETE", "/__mpm/requests") => {
             lock(&state.stats).clear();
             respond(200, json!({"cleared": "requests"}))
+        }
+        ("GET", "/__mpm/arrivals") => match window_ms(query) {
+            Ok(w) => respond(200, arrivals_view(state, w)),
+            Err(e) => bad_request(e),
+        },
+        ("DELETE", "/__mpm/arrivals") => {
+            lock(&state.arrivals).clear();
+            respond(200, json!({"cleared": "arrivals"}))
         }
         ("GET", "/__mpm/clock") => respond(200, clock_view(state)),
         ("GET", "/__mpm/rate_limit") => respond(200, rate_limit_view(state)),

@@ -12,11 +12,12 @@
 //! - operations: MeterUsage, BatchMeterUsage, ResolveCustomer, RegisterUsage;
 //! - response: the answers (awsJson1.1 results and errors, HTML pages);
 //! - state: what a running emulator shares between requests;
-//! - faults, rate_limit, idempotency (with ledger), stats, clock,
+//! - faults, rate_limit, idempotency (with ledger), stats, arrivals, clock,
 //!   sigv4_verify, model, rs256, world, errors, decimal, timefmt: the parts
 //!   state and the steps use (emulator/README.md, "Source layout").
 
 pub mod admin;
+pub mod arrivals;
 pub mod cli;
 pub mod clock;
 pub mod decimal;

@@ -1,9 +1,11 @@
 //! HTTP/1.1 front end (hyper, keep-alive): starts the listener, reads each
 //! request's body (at most 1 MB), routes `/__mpm/*` to the admin API
 //! (admin.rs) and everything else through the awsJson1.1 pipeline
-//! (pipeline.rs), then counts the outcome and logs it with `--verbose`.
+//! (pipeline.rs), then counts the outcome, notes when the request arrived (arrivals.rs) and
+//! logs it with `--verbose`.
 
 use crate::admin;
+use crate::arrivals::Arrival;
 use crate::clock::Clock;
 use crate::errors::ApiError;
 use crate::faults::{Fault, FaultMode, Faults};
@@ -95,6 +97,7 @@ pub async fn start(listen: SocketAddr, opts: Options) -> std::io::Result<Running
         rate_limit: Mutex::new(crate::rate_limit::RateLimiter::new(
             opts.rate_limit_per_second,
         )),
+        arrivals: Mutex::new(crate::arrivals::Arrivals::default()),
     });
     let listener = TcpListener::bind(listen).await?;
     let addr = listener.local_addr()?;
@@ -127,6 +130,9 @@ async fn accept_loop(listener: TcpListener, state: Arc<AppState>) {
 
 async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp, DropConnection> {
     let started = Instant::now();
+    // Stamped before the body is read: the moment the request reached the service.
+    let arrived_ms = lock(&state.arrivals).now_ms();
+    let arrived_clock_ms = state.clock.now_ms();
     let (parts, body) = req.into_parts();
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
@@ -141,11 +147,23 @@ async fn handle(state: Arc<AppState>, req: Request<Incoming>) -> Result<Resp, Dr
     };
     let path = parts.uri.path();
     if path == "/__mpm" || path.starts_with("/__mpm/") {
-        return Ok(admin::handle(&state, &parts.method, path, &body));
+        return Ok(admin::handle(
+            &state,
+            &parts.method,
+            path,
+            parts.uri.query(),
+            &body,
+        ));
     }
     let (operation, outcome) = pipeline::run(&state, &parts, &body).await;
     let (label, resp) = outcome.respond(&state);
     lock(&state.stats).count(operation, &label);
+    lock(&state.arrivals).add(Arrival {
+        at_ms: arrived_ms,
+        clock_ms: arrived_clock_ms,
+        operation: operation.to_string(),
+        outcome: label.clone(),
+    });
     if state.settings.verbose {
         eprintln!(
             "{operation} {} {label} {:.1}ms",

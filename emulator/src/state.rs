@@ -27,6 +27,8 @@ pub struct AppState {
     pub stats: Mutex<Stats>,
     /// The per account and region request quota (`--rate-limit`, `POST /__mpm/rate_limit`).
     pub rate_limit: Mutex<crate::rate_limit::RateLimiter>,
+    /// When each API request arrived (`GET /__mpm/arrivals`): the rate clients really send.
+    pub arrivals: Mutex<crate::arrivals::Arrivals>,
 }
 
 /// Locks that survive a panicked holder: state stays usable for later requests.
