@@ -40,6 +40,7 @@ for major in ${MPM_QT_MAJORS:-5 6}; do
     cmake --install "$build" --prefix "$prefix" >/dev/null
     for f in lib/libmpmeter-qt.a lib/libmpmeter.so.0 include/mpmeter.h \
         include/mpmeter-qt/marketplacemetering/marketplacemeteringclient.h \
+        include/mpmeter-qt/marketplacemetering/outbox.h \
         include/mpmeter-qt/core/awslibrarycredentials.h \
         lib/cmake/QtAwsMarketplaceMetering/QtAwsMarketplaceMeteringConfig.cmake \
         lib/cmake/mpmeter-qt/mpmeter-qtConfig.cmake; do
@@ -59,5 +60,5 @@ for major in ${MPM_QT_MAJORS:-5 6}; do
         fi
     done
     stop_emulator
-    echo "test-qt: Qt $major: installed package found and used out of tree (consumer_qtaws, consumer_mpmeter_qt)"
+    echo "test-qt: Qt $major: installed package found and used out of tree, the Outbox too (consumer_qtaws, consumer_mpmeter_qt)"
 done

@@ -1,5 +1,13 @@
 #include "emulator.h"
 
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
 Emulator::~Emulator()
 {
     if (m_process.state() != QProcess::NotRunning) {
@@ -37,4 +45,23 @@ bool Emulator::start(const QStringList &extraArgs, QString * error)
     }
     m_url = QUrl(line.mid(prefix.size()));
     return m_url.isValid();
+}
+
+QJsonArray Emulator::ledger() const
+{
+    QNetworkAccessManager manager;
+    manager.setProxy(QNetworkProxy::NoProxy);   // 127.0.0.1 only, whatever the environment says
+    QNetworkReply * const reply = manager.get(QNetworkRequest(m_url.resolved(QUrl(QStringLiteral("/__mpm/ledger")))));
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+    if (!reply->isFinished())
+        loop.exec();
+    QJsonArray rows;
+    if (reply->isFinished() && reply->error() == QNetworkReply::NoError)
+        rows = QJsonDocument::fromJson(reply->readAll()).array();
+    else
+        qWarning("the emulator's ledger: %s", qPrintable(reply->errorString()));
+    delete reply;
+    return rows;
 }

@@ -5,6 +5,7 @@
 #ifndef MPM_QT_TEST_EMULATOR_H
 #define MPM_QT_TEST_EMULATOR_H
 
+#include <QJsonArray>
 #include <QProcess>
 #include <QStringList>
 #include <QUrl>
@@ -18,6 +19,9 @@ public:
     // when it does not print its "listening on URL" line.
     bool start(const QStringList &extraArgs, QString * error);
     QUrl url() const { return m_url; }
+    // GET /__mpm/ledger: the records the emulator accepted (empty, with a warning, when the
+    // admin API does not answer within 10 s).
+    QJsonArray ledger() const;
 
 private:
     Q_DISABLE_COPY(Emulator)

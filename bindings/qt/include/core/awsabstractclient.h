@@ -20,6 +20,9 @@ class QNetworkAccessManager;
 struct mpm_client;
 
 namespace QtAws {
+namespace MarketplaceMetering {
+class Outbox;
+}
 namespace Core {
 
 class AwsAbstractCredentials;
@@ -74,6 +77,8 @@ protected:
 
 private:
     Q_DISABLE_COPY(AwsAbstractClient)
+    // The outbox delivers through this client's library client (it keeps its own reference).
+    friend class QtAws::MarketplaceMetering::Outbox;
     struct mpm_client * cClient(QString * why);
     void resetCClient();
 

@@ -1,6 +1,7 @@
 // The out-of-tree consumer: a client entirely from the environment (AWS_ENDPOINT_URL,
-// AWS_REGION, the default credential chain), one MeterUsage; exit status 0 when it was
-// metered. Includes spelled as QtAws programs spell them.
+// AWS_REGION, the default credential chain), one MeterUsage, then one record through an
+// Outbox in a temporary store, sealed and flushed; exit status 0 when both were metered.
+// Includes spelled as QtAws programs spell them.
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QScopedPointer>
@@ -11,7 +12,10 @@
 #include "marketplacemetering/marketplacemeteringclient.h"
 #include "marketplacemetering/meterusagerequest.h"
 #include "marketplacemetering/meterusageresponse.h"
+#include "marketplacemetering/outbox.h"
 #include <meterusageresponse.h>
+
+#include <QTemporaryDir>
 
 #include <cstdio>
 
@@ -43,5 +47,17 @@ int main(int argc, char **argv)
         return 1;
     }
     std::printf("metering record %s\n", qPrintable(response->meteringRecordId()));
+
+    QTemporaryDir dir;
+    Outbox::Options options;
+    options.productCode = QStringLiteral("demo-product");
+    Outbox outbox(client.data(), dir.filePath(QStringLiteral("outbox.db")), options);
+    if (!outbox.isOpen()
+        || !outbox.record(QStringLiteral("demo-customer-1"), QStringLiteral("users"), QStringLiteral("2"))
+        || !outbox.sealNow() || !outbox.flush(30000) || outbox.stats().accepted != 1) {
+        std::fprintf(stderr, "outbox failed: %s\n", qPrintable(outbox.errorString()));
+        return 1;
+    }
+    std::printf("outbox: accepted 1\n");
     return 0;
 }
