@@ -215,9 +215,15 @@ def _describe(slot_ptr: Any) -> str:
         return "?"
 
 
-def _free(ptr: Any, _callbacks: _Callbacks) -> None:
-    # _callbacks rides along only to stay alive until mpm_outbox_free has returned: no
-    # callback starts after that.
+def _free(ptr: Any, callbacks: _Callbacks) -> None:
+    # `callbacks` rides along to stay alive until mpm_outbox_free has returned: no callback
+    # starts after that. Collected on the library's callback thread (the callback dropped the
+    # last reference), the outbox cannot be freed there (mpm_outbox_free would wait for that
+    # very thread): another thread frees it.
+    if callbacks.inside():
+        threading.Thread(target=_lib.free_handle, args=("outbox", fn.mpm_outbox_free, ptr),
+                         name="mpmeter-outbox-free", daemon=False).start()
+        return
     _lib.free_handle("outbox", fn.mpm_outbox_free, ptr)
 
 
@@ -239,7 +245,9 @@ class Outbox:
 
     A context manager: leaving the block closes it (`close()`: stops delivering, what is not
     delivered stays in the store for the next open; it does not flush: call `flush()` first
-    to wait for delivery). Safe to use from several threads.
+    to wait for delivery). Safe to use from several threads. Close it (or use `with`): an
+    `on_terminal` that refers to the outbox keeps it alive, and open, until the interpreter
+    exits.
     """
 
     def __init__(self, client: Client, store: StorePath, *, product_code: str,

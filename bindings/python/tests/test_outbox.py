@@ -384,3 +384,47 @@ def test_quantities_stay_exact(client, emulator, tmp_path, no_leaks):
         outbox.flush(timeout=30)
     [entry] = emulator.ledger()
     assert decimal.Decimal(entry["quantity"]) == Decimal("3.5")
+
+
+def test_an_outbox_dropped_inside_its_own_callback_is_freed_elsewhere(client, tmp_path, monkeypatch):
+    # The callback drops the last reference: the finalizer then runs on the library's
+    # callback thread, where mpm_outbox_free must not be called (mpmeter.h: a callback may
+    # call any mpm_outbox function but that one on its own outbox).
+    import gc
+
+    holder = {}
+    freed = threading.Event()
+    callback_threads, free_threads = set(), []
+    real_free = _lib.free_handle
+
+    def watched_free(kind, free, ptr):
+        if kind == "outbox":
+            free_threads.append(threading.get_ident())
+        real_free(kind, free, ptr)
+
+    monkeypatch.setattr(_lib, "free_handle", watched_free)
+
+    def on_terminal(slot):
+        callback_threads.add(threading.get_ident())
+        outbox = holder.pop("outbox", None)
+        if outbox is not None:
+            weakref_finalize = outbox._finalizer
+            del outbox
+            gc.collect()
+            if not weakref_finalize.alive:
+                freed.set()
+
+    outbox = Outbox(client, tmp_path / "drop.db", product_code=PRODUCT, seal_delay=7200, on_terminal=on_terminal)
+    outbox.record("demo-customer-1", "users", 1, usage_time=past_hour())
+    outbox.seal_now()
+    holder["outbox"] = outbox
+    del outbox
+    assert freed.wait(30), "the outbox was not collected in its callback"
+    deadline = time.monotonic() + 10
+    while "outbox" in mpmeter.live_handles() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "outbox" not in mpmeter.live_handles()
+    assert len(free_threads) == 1 and not callback_threads & set(free_threads)
+    # The store was released: it opens again.
+    with Outbox(client, tmp_path / "drop.db", product_code=PRODUCT, seal_delay=7200) as again:
+        assert again.stats().accepted == 1
