@@ -184,11 +184,12 @@ def test_a_slot_expires_when_the_window_closes_first_and_is_reported(emulator, t
 def test_machine_mode_meters_by_meter_usage(client, emulator, tmp_path, no_leaks):
     with Outbox(client, tmp_path / "m.db", product_code=PRODUCT, mode=OutboxMode.MACHINE,
                 machine_identity="ec2-instance:i-0python") as outbox:
-        outbox.record(None, "hosts", 1)
-        outbox.record(None, "hosts", Decimal("0.25"))
+        t = int(time.time())  # one hour for both, even on an hour's boundary
+        outbox.record(None, "hosts", 1, usage_time=t)
+        outbox.record(None, "hosts", Decimal("0.25"), usage_time=t)
         outbox.seal_now()
         outbox.flush(timeout=30)
-        [slot] = outbox.slots_of_hour(datetime.now(timezone.utc))
+        [slot] = outbox.slots_of_hour(t)
         assert (slot.state, slot.customer, slot.quantity) == (SlotState.ACCEPTED, "ec2-instance:i-0python",
                                                               Decimal("1.25"))
     [entry] = emulator.ledger()
