@@ -259,6 +259,8 @@ class Outbox:
                  clock: Optional[Callable[[], float]] = None,
                  sqlite_vfs: Optional[str] = None) -> None:
         self._ptr: Any = None
+        self.mode: Union[OutboxMode, int] = mode  # as given until the open succeeds
+        self.store: StorePath = store
         if not isinstance(client, Client):
             raise TypeError(f"client must be an mpmeter.Client, not {type(client).__name__}")
         if on_terminal is not None and not callable(on_terminal):
@@ -322,10 +324,10 @@ class Outbox:
         wire then is abandoned and resent by the next open), delivers the terminal callbacks
         already due, closes the store (free for the next process) and frees the handle.
         Nothing recorded is lost. Idempotent; not from inside the outbox's own callback."""
+        if self._callbacks.inside():  # even when closed meanwhile: the caller's bug either way
+            raise RuntimeError("Outbox.close() cannot run inside the outbox's own on_terminal callback")
         if self._ptr is None:
             return
-        if self._callbacks.inside():
-            raise RuntimeError("Outbox.close() cannot run inside the outbox's own on_terminal callback")
         ms = _timeout_ms(timeout, "timeout")
         ptr, self._ptr = self._ptr, None
         try:
@@ -440,7 +442,8 @@ class Outbox:
 
     def __repr__(self) -> str:
         state = "closed" if self._ptr is None else "open"
-        return f"<mpmeter.Outbox {self.mode.name} {self.store!r} {state}>"
+        mode = self.mode.name if isinstance(self.mode, OutboxMode) else self.mode
+        return f"<mpmeter.Outbox {mode} {self.store!r} {state}>"
 
 
 __all__: Sequence[str] = ["Outbox", "OutboxEvent", "OutboxSlot", "OutboxStats"]

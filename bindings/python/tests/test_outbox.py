@@ -222,8 +222,11 @@ def test_every_bad_input_raises_with_the_c_code_and_message(client, tmp_path, no
             Outbox(client, store, product_code=PRODUCT, **options)
         assert_c_error(info, result, fragment)
     with pytest.raises(mpmeter.InvalidRequestError) as info:
-        Outbox(client, "postgres://db/x", product_code=PRODUCT)
-    assert_c_error(info, Result.ERR_INVALID_ARGUMENT, "PostgreSQL")
+        Outbox(client, "", product_code=PRODUCT)
+    assert_c_error(info, Result.ERR_INVALID_ARGUMENT, "store")
+    with pytest.raises(mpmeter.StoreError) as info:
+        Outbox(client, tmp_path / "no-such-directory" / "o.db", product_code=PRODUCT)
+    assert_c_error(info, Result.ERR_STORE, "")
     with pytest.raises(mpmeter.InvalidRequestError) as info:
         Outbox(client, store, product_code="")
     assert info.value.result in (Result.ERR_INVALID_ARGUMENT, Result.ERR_INVALID_REQUEST)
@@ -359,18 +362,22 @@ def test_an_exception_in_the_callback_is_logged_and_delivery_goes_on(client, emu
 def test_close_inside_the_callback_is_refused(client, tmp_path, no_leaks):
     errors = []
     box = {}
+    called = threading.Event()
 
     def on_terminal(slot):
         try:
             box["outbox"].close()
         except RuntimeError as e:
             errors.append(str(e))
+        called.set()
 
     with Outbox(client, tmp_path / "o.db", product_code=PRODUCT, seal_delay=7200,
                 on_terminal=on_terminal) as outbox:
         box["outbox"] = outbox
         outbox.record("demo-customer-1", "users", 1, usage_time=past_hour())
         outbox.flush(timeout=30)
+        assert called.wait(30)
+        assert not outbox.closed
     box.clear()
     assert len(errors) == 1 and "callback" in errors[0]
 
