@@ -256,9 +256,11 @@ private Q_SLOTS:
         }
         Outbox noClient(nullptr, store("bad.db"), options());
         QCOMPARE(noClient.errorCode(), int(MPM_ERR_NULL_ARGUMENT));
-        Outbox postgres(&client, QStringLiteral("postgres://db/x"), options());
-        QCOMPARE(postgres.errorCode(), int(MPM_ERR_INVALID_ARGUMENT));
-        QVERIFY2(postgres.errorString().contains(QStringLiteral("PostgreSQL")), qPrintable(postgres.errorString()));
+        Outbox noPath(&client, QString(), options());
+        QCOMPARE(noPath.errorCode(), int(MPM_ERR_INVALID_ARGUMENT));
+        QVERIFY2(noPath.errorString().contains(QStringLiteral("store")), qPrintable(noPath.errorString()));
+        Outbox noDirectory(&client, store("no-such-directory/o.db"), options());
+        QCOMPARE(noDirectory.errorCode(), int(MPM_ERR_STORE));
 
         Outbox::Options refuse = options();
         refuse.latePolicy = Outbox::RefuseLateUsage;
