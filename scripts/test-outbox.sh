@@ -3,7 +3,10 @@
 # time (each drives child processes and the emulator; two cores are enough, one at a time):
 #
 #   the_vfs_loses_unsynced_writes                        the power-cut VFS itself, plain SQLite
-#   kill_loop_bills_every_acknowledged_record_exactly_once   200 rounds of kill -9
+#   kill_loop_bills_every_acknowledged_record_exactly_once   200 rounds of kill -9 (SaaS)
+#   machine_mode_kill_loop_bills_every_acknowledged_record_exactly_once
+#                                                        120 rounds in machine mode, a store
+#                                                        copied to another machine mid-loop
 #   power_loss_with_full_loses_nothing                   the loop on the power-cut VFS, FULL
 #   power_loss_with_normal_loses_acknowledged_usage      the same at NORMAL: must fail
 #   outage_longer_than_the_retry_budget_delivers_everything

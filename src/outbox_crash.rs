@@ -1,7 +1,8 @@
 //! For testing only: `MPM_OUTBOX_CRASH_AT=after_commit|after_claim|after_send[:N]` makes the
 //! process die by SIGKILL (not abort: no handler, no unwinding, no flush) the Nth time (default
-//! the first) the outbox passes that point, as a power cut or `kill -9` would. The kill loop of
-//! the proof harness uses it to stop the process exactly between two durable steps.
+//! the first) it passes that point, in any of its outboxes, as a power cut or `kill -9` would.
+//! The kill loop of the proof harness uses it to stop the process exactly between two durable
+//! steps (in machine mode its children run one outbox per machine: one count for all).
 //!
 //! `MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL` opens the store with synchronous=NORMAL instead of FULL,
 //! so the power-loss test can show that FULL is what saves the acknowledged usage. Never in
@@ -9,6 +10,17 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+
+/// How often the process passed each point, counted across its outboxes.
+static PASSED: [AtomicU64; 3] = [AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0)];
+
+fn passed(p: CrashPoint) -> &'static AtomicU64 {
+    &PASSED[match p {
+        CrashPoint::AfterCommit => 0,
+        CrashPoint::AfterClaim => 1,
+        CrashPoint::AfterSend => 2,
+    }]
+}
 
 use mpmeter_core::outbox::{CrashHook, CrashPoint};
 
@@ -49,9 +61,8 @@ pub fn from_env() -> Result<Option<CrashHook>, String> {
         return Ok(None);
     }
     let (point, n) = parse(&spec)?;
-    let seen = Arc::new(AtomicU64::new(0));
     Ok(Some(Arc::new(move |p: CrashPoint| {
-        if p == point && seen.fetch_add(1, Ordering::SeqCst) + 1 == n {
+        if p == point && passed(p).fetch_add(1, Ordering::SeqCst) + 1 == n {
             // SAFETY: kill(2) on our own pid with a valid signal number.
             unsafe {
                 libc::kill(libc::getpid(), libc::SIGKILL);

@@ -22,16 +22,21 @@ pub struct mpm_outbox_stats {
     pub expired: u64,
     pub oldest_pending_hour: i64,
     pub seconds_to_first_expiry: i64,
+    pub foreign: u64,
     /// Room for fields the library adds after these (it fills only what it knows).
-    pub _more: [u64; 16],
+    pub _more: [u64; 15],
 }
 
 pub type ClockFn = extern "C" fn(*mut c_void) -> i64;
 pub type mpm_outbox_slot = c_void;
+pub type mpm_outbox_slot_iter = c_void;
 pub type SlotFn = extern "C" fn(*const mpm_outbox_slot, *mut c_void);
+
+pub const MPM_OUTBOX_MODE_MACHINE: u32 = 1;
 
 pub const MPM_OUTBOX_STATE_ACCEPTED: u32 = 3;
 pub const MPM_OUTBOX_STATE_DUPLICATE: u32 = 4;
+pub const MPM_OUTBOX_STATE_CONFLICT: u32 = 5;
 pub const MPM_OUTBOX_STATE_EXPIRED: u32 = 7;
 
 extern "C" {
@@ -53,6 +58,11 @@ extern "C" {
         options: *mut mpm_outbox_options,
         code: *const c_char,
     ) -> c_int;
+    pub fn mpm_outbox_options_set_mode(options: *mut mpm_outbox_options, mode: u32) -> c_int;
+    pub fn mpm_outbox_options_set_machine_identity(
+        options: *mut mpm_outbox_options,
+        identity: *const c_char,
+    ) -> c_int;
     pub fn mpm_outbox_options_set_sqlite_vfs(
         options: *mut mpm_outbox_options,
         name: *const c_char,
@@ -70,6 +80,16 @@ extern "C" {
     pub fn mpm_outbox_slot_state(slot: *const mpm_outbox_slot) -> u32;
     pub fn mpm_outbox_slot_hour(slot: *const mpm_outbox_slot) -> i64;
     pub fn mpm_outbox_slot_customer(slot: *const mpm_outbox_slot) -> *const c_char;
+    pub fn mpm_outbox_slot_dimension(slot: *const mpm_outbox_slot) -> *const c_char;
+    pub fn mpm_outbox_slot_quantity(slot: *const mpm_outbox_slot) -> *const c_char;
+    pub fn mpm_outbox_slot_metering_record_id(slot: *const mpm_outbox_slot) -> *const c_char;
+    pub fn mpm_outbox_slot_is_foreign(slot: *const mpm_outbox_slot) -> bool;
+    pub fn mpm_outbox_slots_of_hour(
+        outbox: *const mpm_outbox,
+        hour: i64,
+    ) -> *mut mpm_outbox_slot_iter;
+    pub fn mpm_outbox_slot_iter_next(iter: *mut mpm_outbox_slot_iter) -> *const mpm_outbox_slot;
+    pub fn mpm_outbox_slot_iter_free(iter: *mut mpm_outbox_slot_iter);
     pub fn mpm_outbox_open(
         client: *const c_void,
         store: *const c_char,
@@ -103,10 +123,16 @@ pub fn last_message() -> String {
 
 /// A client of the emulator at `url` with its default credentials.
 pub fn client_for(url: &str) -> *mut c_void {
+    client_with_key(url, super::emulator_support::ACCESS_KEY)
+}
+
+/// A client of the emulator at `url` signing with `access_key` (the emulator, as AWS, keys
+/// MeterUsage by the caller: one key per machine).
+pub fn client_with_key(url: &str, access_key: &str) -> *mut c_void {
     let c = |s: &str| std::ffi::CString::new(s).unwrap();
     unsafe {
         let creds = mpm_credentials_new_basic(
-            c(super::emulator_support::ACCESS_KEY).as_ptr(),
+            c(access_key).as_ptr(),
             c(super::emulator_support::SECRET_KEY).as_ptr(),
             std::ptr::null(),
         );
@@ -115,6 +141,32 @@ pub fn client_for(url: &str) -> *mut c_void {
         mpm_credentials_free(creds);
         assert!(!client.is_null(), "{}", last_message());
         client
+    }
+}
+
+/// Opens an outbox of demo-product at `store` on the simulated clock, delivering through
+/// `client`; `more` sets the other options. NULL on failure (see `last_message`).
+pub fn open_outbox(
+    client: *mut c_void,
+    store: &std::path::Path,
+    clock: &crate::sim::SharedClock,
+    more: impl FnOnce(*mut mpm_outbox_options),
+) -> *mut mpm_outbox {
+    let c = |s: &str| std::ffi::CString::new(s).unwrap();
+    unsafe {
+        let o = mpm_outbox_options_new();
+        assert_eq!(
+            mpm_outbox_options_set_product_code(o, c("demo-product").as_ptr()),
+            MPM_OK
+        );
+        assert_eq!(
+            mpm_outbox_options_set_clock(o, Some(crate::sim::clock_callback), clock.as_userdata()),
+            MPM_OK
+        );
+        more(o);
+        let ob = mpm_outbox_open(client, c(&store.display().to_string()).as_ptr(), o);
+        mpm_outbox_options_free(o);
+        ob
     }
 }
 

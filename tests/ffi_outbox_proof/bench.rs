@@ -34,24 +34,7 @@ unsafe impl Sync for Bench {}
 impl Bench {
     fn open(dir: &Path, url: &str, clock: Arc<SharedClock>) -> Bench {
         let client = api::client_for(&url);
-        let ob = unsafe {
-            let o = mpm_outbox_options_new();
-            assert_eq!(
-                mpm_outbox_options_set_product_code(o, cs("demo-product").as_ptr()),
-                MPM_OK
-            );
-            assert_eq!(
-                mpm_outbox_options_set_clock(o, Some(clock_callback), clock.as_userdata()),
-                MPM_OK
-            );
-            let ob = mpm_outbox_open(
-                client as *const std::ffi::c_void,
-                cs(&dir.join("b.db").display().to_string()).as_ptr(),
-                o,
-            );
-            mpm_outbox_options_free(o);
-            ob
-        };
+        let ob = api::open_outbox(client, &dir.join("b.db"), &clock, |_| {});
         assert!(!ob.is_null(), "{}", api::last_message());
         Bench {
             ob,

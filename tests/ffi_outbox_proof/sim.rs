@@ -282,6 +282,26 @@ impl EmuAdmin {
         body
     }
 
+    /// A MeterUsage of `quantity` as the machine of `access_key` (unsigned: the emulator runs
+    /// with --no-auth and names the caller by the Authorization header's key).
+    pub fn meter_usage(&self, access_key: &str, dimension: &str, ts: i64, quantity: &str) {
+        let body = serde_json::json!({
+            "ProductCode": "demo-product", "UsageDimension": dimension,
+            "Timestamp": ts, "UsageQuantityAsDecimal": quantity
+        })
+        .to_string();
+        let (status, body) = self.request(
+            "POST",
+            "/",
+            &format!(
+                "Content-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AWSMPMeteringService.MeterUsage\r\n\
+                 Authorization: AWS4-HMAC-SHA256 Credential={access_key}/20260610/us-east-1/aws-marketplace/aws4_request, SignedHeaders=host, Signature=00\r\n"
+            ),
+            &body,
+        );
+        assert_eq!(status, 200, "{body}");
+    }
+
     pub fn ledger(&self) -> Vec<serde_json::Value> {
         self.admin("GET", "/__mpm/ledger", "")
             .as_array()
@@ -332,9 +352,21 @@ fn dechunk(body: &str) -> String {
 
 /// Billed per (customer, dimension) in the ledger, the customers of `skip` left out.
 pub fn billed(ledger: &[serde_json::Value], skip: &[&str]) -> BTreeMap<(String, String), i64> {
+    billed_by(ledger, skip, |e| {
+        e["customer_identifier"].as_str().unwrap_or("").to_string()
+    })
+}
+
+/// Billed per (name, dimension) in the ledger, `name_of` naming an entry's customer or
+/// machine, the names in `skip` left out.
+pub fn billed_by(
+    ledger: &[serde_json::Value],
+    skip: &[&str],
+    name_of: impl Fn(&serde_json::Value) -> String,
+) -> BTreeMap<(String, String), i64> {
     let mut out = BTreeMap::new();
     for e in ledger {
-        let c = e["customer_identifier"].as_str().unwrap_or("").to_string();
+        let c = name_of(e);
         if skip.contains(&c.as_str()) {
             continue;
         }
