@@ -74,10 +74,12 @@ fn open(
 ) -> FfiResult<*mut mpm_outbox> {
     let client = try_ref(client, "client")?.clone();
     let store = required_str(store, "store")?;
-    if store.starts_with("postgres://") || store.starts_with("postgresql://") {
+    let postgres = store.starts_with("postgres://") || store.starts_with("postgresql://");
+    #[cfg(not(feature = "postgres"))]
+    if postgres {
         return Err(FfiError::new(
             mpm_result::MPM_ERR_INVALID_ARGUMENT,
-            "a PostgreSQL store (fleet mode) is not supported by this version; give a file path",
+            "a PostgreSQL store (fleet mode) needs a library built with the `postgres` feature; give a file path",
         ));
     }
     if store.is_empty() {
@@ -101,6 +103,14 @@ fn open(
         2
     };
     let rt = runtime::get().map_err(|m| FfiError::new(mpm_result::MPM_ERR_RUNTIME, m))?;
+    #[cfg(feature = "postgres")]
+    if postgres {
+        // Connecting and migrating block the caller on the runtime's threads.
+        not_on_worker("mpm_outbox_open of a PostgreSQL store")?;
+        let outbox = Outbox::open_postgres(&store, opts, Arc::new(client), rt.handle())
+            .map_err(outbox_error)?;
+        return Ok(to_boxed_ptr(outbox));
+    }
     if opts.mode == Mode::Machine && opts.machine_identity.is_none() {
         not_on_worker("mpm_outbox_open (asking the metadata services for the machine identity)")?;
         let id = rt.block_on(identity::detect(IDENTITY_TIMEOUT)).map_err(|m| {
@@ -116,10 +126,15 @@ fn open(
     Ok(to_boxed_ptr(outbox))
 }
 
-/// Opens or creates the outbox store at the file path `store` (a local disk: not NFS; one
-/// process per file, a second open is refused with MPM_ERR_STORE_LOCKED), checks its settings
-/// and schema, resumes every unfinished slot and starts delivering through `client` (its
-/// region, endpoint, credentials and retry policy; the outbox keeps its own reference).
+/// Opens or creates the outbox store `store`, checks its settings and schema, resumes every
+/// unfinished slot and starts delivering through `client` (its region, endpoint, credentials
+/// and retry policy; the outbox keeps its own reference). `store` is a file path (embedded
+/// SQLite on a local disk, not NFS; one process per file, a second open is refused with
+/// MPM_ERR_STORE_LOCKED) or a `postgres://user:password@host:port/database` URL (fleet mode,
+/// SaaS only: any number of processes share it; its tables are in the schema `mpmeter`, or
+/// the URL's `schema=NAME`; TLS by the URL's `sslmode`; the password appears in no message).
+/// A PostgreSQL store connects before this returns (at most about 5 s when the server does
+/// not answer), so it must not be called on a library runtime thread.
 /// `options` is copied; NULL means the defaults, which lack the required product code.
 /// Returns quickly and never waits for the network, except in machine mode without
 /// `mpm_outbox_options_set_machine_identity`, where it asks the metadata services (at most

@@ -6,6 +6,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 /// A source of the current time in Unix milliseconds (UTC).
 pub trait Clock: Send + Sync {
     fn now_ms(&self) -> i64;
+    /// Whether this is the real time. A shared store (PostgreSQL) then takes the database's
+    /// clock instead, so servers whose clocks differ agree; any other clock (a test's, a
+    /// simulation's) is followed as it is, so rules run at pinned instants there too.
+    fn is_system(&self) -> bool {
+        false
+    }
 }
 
 /// The system clock.
@@ -18,6 +24,9 @@ impl Clock for SystemClock {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0)
+    }
+    fn is_system(&self) -> bool {
+        true
     }
 }
 
@@ -46,5 +55,8 @@ impl Clock for ManualClock {
 impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
     fn now_ms(&self) -> i64 {
         (**self).now_ms()
+    }
+    fn is_system(&self) -> bool {
+        (**self).is_system()
     }
 }

@@ -140,15 +140,15 @@ impl Outbox {
         transport: Arc<dyn Transport>,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Self, OutboxError> {
-        let ctx = check_options(&options)?;
-        let target = store::postgres::Target::parse(url, options.postgres_schema.as_deref())?;
-        if ctx.mode == Mode::Machine {
+        if options.mode == Mode::Machine {
             return Err(OutboxError::InvalidArgument(
                 "machine mode is not available on a PostgreSQL store: MeterUsage must be sent \
                  by the machine that recorded the usage; give each machine a SQLite store"
                     .into(),
             ));
         }
+        let ctx = check_options(&options)?;
+        let target = store::postgres::Target::parse(url, options.postgres_schema.as_deref())?;
         let listen_target = target.clone();
         let (c, clock, rt, lease) = (
             ctx.clone(),

@@ -10,11 +10,10 @@ fn customers(i: &BatchMeterUsageInput) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn batches_of_25_oldest_first_with_the_sealed_hour_as_timestamp() {
+fn batches_of_25_oldest_first_with_the_sealed_hour_as_timestamp(b: Backend) {
     let start = utc(2026, 12, 1, 8, 10);
     // A long seal delay: only the flush seals, so both hours go out together.
-    let h = Harness::new("batches", start, |o| o.seal_delay_seconds = 7200);
+    let h = Harness::on(b, "batches", start, |o| o.seal_delay_seconds = 7200);
     h.record("old", "users", start, "2.5", None).unwrap();
     h.clock.set_secs(utc(2026, 12, 1, 9, 20));
     for i in 0..30 {
@@ -53,10 +52,9 @@ fn batches_of_25_oldest_first_with_the_sealed_hour_as_timestamp() {
     );
 }
 
-#[test]
-fn per_record_statuses_become_terminal_states_and_unprocessed_go_back() {
+fn per_record_statuses_become_terminal_states_and_unprocessed_go_back(b: Backend) {
     let t = utc(2026, 12, 1, 8, 10);
-    let h = Harness::new("statuses", t, |_| {});
+    let h = Harness::on(b, "statuses", t, |_| {});
     for c in ["ok", "dup", "unsub", "unproc", "missing"] {
         h.record(c, "users", t, "1", None).unwrap();
     }
@@ -137,10 +135,9 @@ fn per_record_statuses_become_terminal_states_and_unprocessed_go_back() {
     }
 }
 
-#[test]
-fn a_whole_batch_refusal_is_bisected_to_the_bad_record() {
+fn a_whole_batch_refusal_is_bisected_to_the_bad_record(b: Backend) {
     let t = utc(2026, 12, 1, 8, 10);
-    let h = Harness::new("bisect", t, |_| {});
+    let h = Harness::on(b, "bisect", t, |_| {});
     for i in 0..10 {
         h.record(&format!("c{i}"), "users", t, "1", None).unwrap();
     }
@@ -184,10 +181,9 @@ fn a_whole_batch_refusal_is_bisected_to_the_bad_record() {
     assert!(logged >= 3, "{logged}");
 }
 
-#[test]
-fn an_outage_retries_until_the_window_closes_then_expires_and_reports() {
+fn an_outage_retries_until_the_window_closes_then_expires_and_reports(b: Backend) {
     let t = utc(2026, 12, 1, 8, 10);
-    let h = Harness::new("outage", t, |o| o.max_backoff_seconds = 600);
+    let h = Harness::on(b, "outage", t, |o| o.max_backoff_seconds = 600);
     h.record("c1", "users", t, "1", None).unwrap();
     h.fake
         .on_batch(|_| Err(service("InternalServiceErrorException")));
@@ -210,7 +206,13 @@ fn an_outage_retries_until_the_window_closes_then_expires_and_reports() {
         let before = h.fake.batch_count();
         h.clock.advance_secs(4 * 3600);
         let t0 = std::time::Instant::now();
-        while h.fake.batch_count() == before && t0.elapsed() < Duration::from_secs(5) {
+        // The retry is sent, and its outcome written (back to sealed) before the clock moves
+        // on: a pause counted from a later instant would not be due yet.
+        let retried = || {
+            h.fake.batch_count() > before
+                && h.slots(utc(2026, 12, 1, 8, 0))[0].state == SlotState::Sealed
+        };
+        while !retried() && t0.elapsed() < Duration::from_secs(5) {
             std::thread::sleep(Duration::from_millis(5));
         }
         assert!(h.fake.batch_count() > before, "no retry after the pause");
@@ -231,10 +233,9 @@ fn an_outage_retries_until_the_window_closes_then_expires_and_reports() {
     assert_eq!(h.fake.batch_count(), tries);
 }
 
-#[test]
-fn back_after_an_outage_everything_is_delivered() {
+fn back_after_an_outage_everything_is_delivered(b: Backend) {
     let t = utc(2026, 12, 1, 8, 10);
-    let h = Harness::new("heal", t, |_| {});
+    let h = Harness::on(b, "heal", t, |_| {});
     for i in 0..3 {
         h.record(&format!("c{i}"), "users", t, "1", None).unwrap();
     }
@@ -242,6 +243,14 @@ fn back_after_an_outage_everything_is_delivered() {
         .on_batch(|_| Err(Error::Transport("connection refused".into())));
     h.clock.set_secs(utc(2026, 12, 1, 9, 10));
     let _ = h.outbox.flush(Some(Duration::from_millis(200)));
+    // The failed send happened and its outcome is written (a loaded machine may need longer
+    // than the flush above), so the next send is a resend.
+    h.wait_until(|| {
+        h.fake.batch_count() >= 1
+            && h.slots(utc(2026, 12, 1, 8, 0))
+                .iter()
+                .all(|s| s.state == SlotState::Sealed)
+    });
     h.fake.on_batch(all_succeed);
     h.clock.advance_secs(3 * 3600);
     h.flush();
@@ -352,15 +361,14 @@ fn a_store_copied_to_another_machine_never_sends_the_other_machines_slots() {
     assert_eq!(b.stats().unwrap().foreign, 1);
 }
 
-#[test]
-fn the_last_hour_of_a_month_is_sent_until_six_on_the_first_and_expires_then() {
+fn the_last_hour_of_a_month_is_sent_until_six_on_the_first_and_expires_then(b: Backend) {
     // 2027-01-01 05:59: the sender still sends 2026-12-31 23:00; at 06:00 it is expired.
     for (at, want) in [
         (utc(2027, 1, 1, 5, 59), SlotState::Accepted),
         (utc(2027, 1, 1, 6, 0), SlotState::Expired),
         (utc(2027, 1, 1, 6, 1), SlotState::Expired),
     ] {
-        let h = Harness::new("newyear", utc(2026, 12, 31, 23, 30), |_| {});
+        let h = Harness::on(b, "newyear", utc(2026, 12, 31, 23, 30), |_| {});
         h.record("c1", "users", utc(2026, 12, 31, 23, 30), "1", None)
             .unwrap();
         h.clock.set_secs(at);
@@ -369,3 +377,12 @@ fn the_last_hour_of_a_month_is_sent_until_six_on_the_first_and_expires_then() {
         assert_eq!(r[0].state, want, "at {at}");
     }
 }
+
+on_both!(
+    batches_of_25_oldest_first_with_the_sealed_hour_as_timestamp,
+    per_record_statuses_become_terminal_states_and_unprocessed_go_back,
+    a_whole_batch_refusal_is_bisected_to_the_bad_record,
+    an_outage_retries_until_the_window_closes_then_expires_and_reports,
+    back_after_an_outage_everything_is_delivered,
+    the_last_hour_of_a_month_is_sent_until_six_on_the_first_and_expires_then,
+);

@@ -1,9 +1,50 @@
 //! The outbox's unit tests: a fake transport and a manual clock pinned at chosen instants.
+//! The tests of rules both stores share run on each (`on_both!`): SQLite in a temporary
+//! file, PostgreSQL in a fresh database of the harness's server (core/tests/support).
+
+/// Runs each named `fn(Backend)` as a test per store: `sqlite::NAME` and `postgres::NAME`.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $name() { super::$name(crate::outbox::tests::Backend::Sqlite) } )*
+        }
+        #[cfg(feature = "postgres")]
+        mod postgres {
+            $( #[test] fn $name() {
+                if crate::outbox::tests::skip_postgres() { return; }
+                super::$name(crate::outbox::tests::Backend::Postgres)
+            } )*
+        }
+    };
+}
 
 mod delivery;
 mod perf;
 mod record;
 mod store;
+
+/// The harness's PostgreSQL server (one per test binary, a database per test).
+#[cfg(feature = "postgres")]
+#[path = "../../../tests/support/postgres.rs"]
+#[allow(dead_code)]
+pub mod pg_support;
+
+/// MPM_SKIP_POSTGRES=1: the PostgreSQL tests pass without running (said on stderr). Without
+/// it a server that cannot start fails them.
+pub fn skip_postgres() -> bool {
+    let skip = std::env::var("MPM_SKIP_POSTGRES").is_ok_and(|v| v == "1");
+    if skip {
+        eprintln!("PostgreSQL test skipped (MPM_SKIP_POSTGRES=1)");
+    }
+    skip
+}
+
+/// Which store a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -165,6 +206,16 @@ pub struct Harness {
     pub clock: Arc<ManualClock>,
     pub reports: Arc<Mutex<Vec<SlotView>>>,
     pub path: PathBuf,
+    /// The database of a PostgreSQL harness (dropped after the outbox).
+    #[cfg(feature = "postgres")]
+    pub pg: Option<pg_support::Postgres>,
+}
+
+/// A fresh PostgreSQL database: fails loudly when no server can start (MPM_SKIP_POSTGRES=1
+/// skips, and then the test passes without running: said on stderr).
+#[cfg(feature = "postgres")]
+pub fn fresh_database() -> Option<pg_support::Postgres> {
+    pg_support::Postgres::start()
 }
 
 pub fn options(clock: &Arc<ManualClock>, reports: &Arc<Mutex<Vec<SlotView>>>) -> Options {
@@ -183,19 +234,39 @@ pub fn options(clock: &Arc<ManualClock>, reports: &Arc<Mutex<Vec<SlotView>>>) ->
 
 impl Harness {
     pub fn new(name: &str, at: i64, tweak: impl FnOnce(&mut Options)) -> Self {
+        Self::on(Backend::Sqlite, name, at, tweak)
+    }
+
+    /// A harness on `backend`, its clock at `at`.
+    pub fn on(backend: Backend, name: &str, at: i64, tweak: impl FnOnce(&mut Options)) -> Self {
         let clock = Arc::new(ManualClock::at_secs(at));
         let reports = Arc::new(Mutex::new(vec![]));
         let mut o = options(&clock, &reports);
         tweak(&mut o);
         let fake = Fake::new();
         let path = store_path(name);
-        let outbox = Outbox::open(&path, o, fake.clone(), runtime().handle()).unwrap();
+        #[cfg(feature = "postgres")]
+        let mut pg = None;
+        let outbox = match backend {
+            Backend::Sqlite => Outbox::open(&path, o, fake.clone(), runtime().handle()).unwrap(),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres => {
+                let db = fresh_database().expect("PostgreSQL skipped (MPM_SKIP_POSTGRES=1)");
+                let url = db.url();
+                pg = Some(db);
+                Outbox::open_postgres(&url, o, fake.clone(), runtime().handle()).unwrap()
+            }
+            #[cfg(not(feature = "postgres"))]
+            Backend::Postgres => unreachable!("built without the postgres feature"),
+        };
         Self {
             outbox,
             fake,
             clock,
             reports,
             path,
+            #[cfg(feature = "postgres")]
+            pg,
         }
     }
 
@@ -231,6 +302,18 @@ impl Harness {
 
     pub fn flush(&self) {
         self.outbox.flush(Some(Duration::from_secs(10))).unwrap();
+    }
+
+    /// Waits until `cond` holds, at most 10 s (then fails).
+    pub fn wait_until(&self, cond: impl Fn() -> bool) {
+        let t0 = std::time::Instant::now();
+        while !cond() {
+            assert!(
+                t0.elapsed() < Duration::from_secs(10),
+                "waited 10 s in vain"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     /// Waits until `n` terminal reports arrived.

@@ -2,10 +2,9 @@
 
 use super::*;
 
-#[test]
-fn usage_aggregates_per_customer_dimension_and_hour_exactly() {
+fn usage_aggregates_per_customer_dimension_and_hour_exactly(b: Backend) {
     let t = utc(2026, 12, 1, 10, 30);
-    let h = Harness::new("aggregate", t, |_| {});
+    let h = Harness::on(b, "aggregate", t, |_| {});
     for q in ["0.1", "0.2", "1", "0.000001"] {
         assert_eq!(
             h.record("c1", "users", t, q, None).unwrap(),
@@ -38,10 +37,9 @@ fn usage_aggregates_per_customer_dimension_and_hour_exactly() {
         .all(|s| s.state == SlotState::Open && s.hour == utc(2026, 12, 1, 10, 0)));
 }
 
-#[test]
-fn an_event_id_counts_once_even_after_delivery() {
+fn an_event_id_counts_once_even_after_delivery(b: Backend) {
     let t = utc(2026, 12, 1, 10, 30);
-    let h = Harness::new("dedupe", t, |_| {});
+    let h = Harness::on(b, "dedupe", t, |_| {});
     assert_eq!(
         h.record("c1", "users", t, "3", Some("e1")).unwrap(),
         Recorded::Counted
@@ -92,10 +90,9 @@ fn an_event_id_counts_once_even_after_delivery() {
     );
 }
 
-#[test]
-fn an_hour_is_sealed_only_after_its_delay_and_late_usage_rolls_into_the_current_hour() {
+fn an_hour_is_sealed_only_after_its_delay_and_late_usage_rolls_into_the_current_hour(b: Backend) {
     let t = utc(2026, 12, 1, 10, 30);
-    let h = Harness::new("seal-delay", t, |o| o.seal_delay_seconds = 300);
+    let h = Harness::on(b, "seal-delay", t, |o| o.seal_delay_seconds = 300);
     let hour = utc(2026, 12, 1, 10, 0);
     h.record("c1", "users", t, "1", None).unwrap();
     // 11:04: the hour is over but inside its delay: a late source still counts in its hour.
@@ -133,10 +130,9 @@ fn an_hour_is_sealed_only_after_its_delay_and_late_usage_rolls_into_the_current_
     assert_eq!(link, (hour, now.id));
 }
 
-#[test]
-fn late_usage_refused_by_policy() {
+fn late_usage_refused_by_policy(b: Backend) {
     let t = utc(2026, 12, 1, 10, 30);
-    let h = Harness::new("refuse", t, |o| o.late_policy = LatePolicy::Refuse);
+    let h = Harness::on(b, "refuse", t, |o| o.late_policy = LatePolicy::Refuse);
     h.record("c1", "users", t, "1", Some("a")).unwrap();
     h.outbox.seal_now(Some("c1")).unwrap();
     let e = h.record("c1", "users", t, "1", Some("b")).unwrap_err();
@@ -146,10 +142,9 @@ fn late_usage_refused_by_policy() {
     assert_eq!(known, 0);
 }
 
-#[test]
-fn late_usage_is_never_rolled_across_a_month() {
+fn late_usage_is_never_rolled_across_a_month(b: Backend) {
     // New Year: 2026-12-31 23:00's slot is sealed at 2027-01-01 00:05.
-    let h = Harness::new("month", utc(2026, 12, 31, 23, 30), |_| {});
+    let h = Harness::on(b, "month", utc(2026, 12, 31, 23, 30), |_| {});
     h.record("c1", "users", utc(2026, 12, 31, 23, 30), "1", None)
         .unwrap();
     h.clock.set_secs(utc(2027, 1, 1, 0, 10));
@@ -164,11 +159,10 @@ fn late_usage_is_never_rolled_across_a_month() {
     assert!(h.slots(utc(2027, 1, 1, 0, 0)).is_empty());
 }
 
-#[test]
-fn a_late_source_inside_the_window_counts_in_its_own_hour_until_the_month_closes() {
+fn a_late_source_inside_the_window_counts_in_its_own_hour_until_the_month_closes(b: Backend) {
     // 05:59 on the 1st: an hour of the month before with no slot yet still counts in its
     // own hour; at 06:00 its month is closed and the usage is late (and not rolled).
-    let h = Harness::new("month-six", utc(2026, 12, 1, 5, 59), |_| {});
+    let h = Harness::on(b, "month-six", utc(2026, 12, 1, 5, 59), |_| {});
     let last = utc(2026, 11, 30, 23, 0);
     assert_eq!(
         h.record("c1", "users", last + 60, "1", None).unwrap(),
@@ -186,10 +180,9 @@ fn a_late_source_inside_the_window_counts_in_its_own_hour_until_the_month_closes
     ));
 }
 
-#[test]
-fn bad_events_are_refused_with_a_reason() {
+fn bad_events_are_refused_with_a_reason(b: Backend) {
     let t = utc(2028, 2, 29, 12, 0);
-    let h = Harness::new("bad", t, |_| {});
+    let h = Harness::on(b, "bad", t, |_| {});
     let bad = |c: Option<&str>, d: &str, ut: i64, q: &str| {
         h.outbox
             .record(&Event {
@@ -244,3 +237,13 @@ fn bad_events_are_refused_with_a_reason() {
         matches!(h.record("c", "users", t, "1", None), Err(OutboxError::InvalidArgument(m)) if m.contains("exceed"))
     );
 }
+
+on_both!(
+    usage_aggregates_per_customer_dimension_and_hour_exactly,
+    an_event_id_counts_once_even_after_delivery,
+    an_hour_is_sealed_only_after_its_delay_and_late_usage_rolls_into_the_current_hour,
+    late_usage_refused_by_policy,
+    late_usage_is_never_rolled_across_a_month,
+    a_late_source_inside_the_window_counts_in_its_own_hour_until_the_month_closes,
+    bad_events_are_refused_with_a_reason,
+);

@@ -1,0 +1,393 @@
+//! The fleet's store: the outbox's tables in one schema of the seller's PostgreSQL, shared
+//! by any number of processes. Each process has one connection, owned by its writer thread
+//! (group commit: one transaction for every caller waiting), driven by tokio-postgres on the
+//! library's runtime. What differs from SQLite is only here: the database's clock decides
+//! (`now()`), claims are leases fenced by an epoch, the rate budget is a row, and a lost
+//! connection is made again with a backoff (a `record` meanwhile fails, clearly).
+
+mod listen;
+mod record;
+mod schema;
+mod slots;
+mod target;
+mod tls;
+
+pub use listen::listen;
+pub use target::{check_schema, Target, DEFAULT_SCHEMA};
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, Row, Statement};
+
+use super::{Ctx, Lease, Result, Session};
+use crate::outbox::clock::Clock;
+use crate::outbox::model::OutboxError;
+
+/// Longest wait for one statement: a server that stopped answering is a lost connection.
+const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Pauses between connection attempts while the server is away: from the first to the last.
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(5);
+
+struct Conn {
+    client: Arc<Client>,
+    /// Prepared statements by their SQL template (one round trip each after the first).
+    prepared: HashMap<&'static str, Statement>,
+}
+
+/// When the next connection attempt may be made, and what the last one said.
+struct Outage {
+    next_try: Instant,
+    backoff: Duration,
+    last_error: String,
+}
+
+pub struct PgStore {
+    target: Target,
+    ctx: Ctx,
+    clock: Arc<dyn Clock>,
+    rt: tokio::runtime::Handle,
+    /// This process's name on its leases and attempts: host, pid and a random part.
+    holder: String,
+    lease_ms: i64,
+    /// `"schema".`, the prefix of every table in the SQL.
+    prefix: String,
+    channel: String,
+    conn: RefCell<Option<Conn>>,
+    outage: RefCell<Option<Outage>>,
+    now: Cell<Option<i64>>,
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "host".into())
+}
+
+impl PgStore {
+    /// Connects, creates or migrates the schema (under an advisory lock, so concurrent opens
+    /// of an empty database make one schema) and checks that it was made for this mode.
+    pub fn open(
+        target: Target,
+        ctx: Ctx,
+        clock: Arc<dyn Clock>,
+        rt: tokio::runtime::Handle,
+        lease_seconds: i64,
+    ) -> Result<Self> {
+        let prefix = format!("\"{}\".", target.schema);
+        let channel = format!("mpmeter_{}", target.schema);
+        let uuid = uuid::Uuid::new_v4().simple().to_string();
+        let store = Self {
+            holder: format!("{}:{}:{}", hostname(), std::process::id(), &uuid[..8]),
+            lease_ms: lease_seconds * 1000,
+            target,
+            ctx,
+            clock,
+            rt,
+            prefix,
+            channel,
+            conn: RefCell::new(None),
+            outage: RefCell::new(None),
+            now: Cell::new(None),
+        };
+        let conn = store.connect().map_err(|e| store.open_error(e))?;
+        *store.conn.borrow_mut() = Some(conn);
+        schema::migrate(&store)?;
+        Ok(store)
+    }
+
+    fn open_error(&self, e: OutboxError) -> OutboxError {
+        match e {
+            OutboxError::Store(m) => {
+                OutboxError::Store(format!("cannot open the PostgreSQL outbox store: {m}"))
+            }
+            other => other,
+        }
+    }
+
+    /// Runs a future of this connection on the library's runtime, at most
+    /// `STATEMENT_TIMEOUT`.
+    fn block<T>(
+        &self,
+        what: &str,
+        f: impl Future<Output = std::result::Result<T, tokio_postgres::Error>>,
+    ) -> Result<T> {
+        let out = self
+            .rt
+            .block_on(async { tokio::time::timeout(STATEMENT_TIMEOUT, f).await });
+        match out {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(self.pg_error(what, &e)),
+            Err(_) => {
+                self.lost();
+                Err(self.target.error(
+                    what,
+                    &format!("no answer within {} s", STATEMENT_TIMEOUT.as_secs()),
+                ))
+            }
+        }
+    }
+
+    /// A database error as the outbox says it; a connection that broke is dropped, to be
+    /// made again at the next transaction.
+    fn pg_error(&self, what: &str, e: &tokio_postgres::Error) -> OutboxError {
+        let broken = e.is_closed()
+            || self
+                .conn
+                .borrow()
+                .as_ref()
+                .is_some_and(|c| c.client.is_closed())
+            || e.as_db_error().is_some_and(|d| {
+                // admin_shutdown, crash_shutdown, cannot_connect_now: the server is going.
+                matches!(d.code().code(), "57P01" | "57P02" | "57P03")
+            });
+        if broken {
+            self.lost();
+        }
+        let text = match e.as_db_error() {
+            Some(d) => format!("{} (SQLSTATE {})", d.message(), d.code().code()),
+            None => e.to_string(),
+        };
+        if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            return OutboxError::Store(self.target.redact(&format!(
+                "{what}: the PostgreSQL role lacks a permission on schema {} ({text}): it needs \
+                 to create the schema (CREATE on the database), or USAGE and CREATE on a schema \
+                 made beforehand (README: Running on a fleet)",
+                self.target.schema
+            )));
+        }
+        self.target.error(what, &text)
+    }
+
+    fn lost(&self) {
+        self.conn.borrow_mut().take();
+    }
+
+    fn connect(&self) -> Result<Conn> {
+        let tls = tls::MakeRustls::get().map_err(OutboxError::Store)?;
+        let config = self.target.config.clone();
+        let rt = self.rt.clone();
+        let (client, connection) = self
+            .rt
+            .block_on(async { tokio::time::timeout(STATEMENT_TIMEOUT, config.connect(tls)).await })
+            .map_err(|_| {
+                self.target
+                    .error("cannot connect to PostgreSQL", &"timed out")
+            })?
+            .map_err(|e| self.target.error("cannot connect to PostgreSQL", &e))?;
+        rt.spawn(async move {
+            // Ends when the connection does; the client then reports itself closed.
+            let _ = connection.await;
+        });
+        Ok(Conn {
+            client: Arc::new(client),
+            prepared: HashMap::new(),
+        })
+    }
+
+    /// A connection for the next transaction: the one there is, or a new one unless the
+    /// last attempt failed less than the backoff ago.
+    fn ensure_connected(&self) -> Result<()> {
+        let alive = self
+            .conn
+            .borrow()
+            .as_ref()
+            .is_some_and(|c| !c.client.is_closed());
+        if alive {
+            return Ok(());
+        }
+        self.lost();
+        if let Some(o) = self.outage.borrow().as_ref() {
+            if Instant::now() < o.next_try {
+                return Err(OutboxError::Store(format!(
+                    "the PostgreSQL outbox store is unreachable, nothing was written (next \
+                     connection attempt in {} ms): {}",
+                    o.next_try
+                        .saturating_duration_since(Instant::now())
+                        .as_millis(),
+                    o.last_error
+                )));
+            }
+        }
+        match self.connect() {
+            Ok(c) => {
+                *self.conn.borrow_mut() = Some(c);
+                self.outage.borrow_mut().take();
+                tracing::info!(target: "mpmeter::outbox", store = %self.target.shown, "reconnected to PostgreSQL");
+                Ok(())
+            }
+            Err(e) => {
+                let mut o = self.outage.borrow_mut();
+                let backoff = o
+                    .as_ref()
+                    .map_or(FIRST_BACKOFF, |o| (o.backoff * 2).min(MAX_BACKOFF));
+                let text = e.to_string();
+                tracing::warn!(target: "mpmeter::outbox", error = %text, "PostgreSQL unreachable");
+                *o = Some(Outage {
+                    next_try: Instant::now() + backoff,
+                    backoff,
+                    last_error: text.clone(),
+                });
+                Err(OutboxError::Store(format!(
+                    "the PostgreSQL outbox store is unreachable, nothing was written: {text}"
+                )))
+            }
+        }
+    }
+
+    /// The statement for an SQL template, prepared once per connection. `{s}` in a
+    /// template stands for the schema.
+    fn statement(&self, sql: &'static str) -> Result<Statement> {
+        if let Some(st) = self
+            .conn
+            .borrow()
+            .as_ref()
+            .and_then(|c| c.prepared.get(sql).cloned())
+        {
+            return Ok(st);
+        }
+        let client = self.client()?;
+        let text = sql.replace("{s}", &self.prefix);
+        let st = self.block("outbox store", client.prepare(&text))?;
+        if let Some(c) = self.conn.borrow_mut().as_mut() {
+            c.prepared.insert(sql, st.clone());
+        }
+        Ok(st)
+    }
+
+    fn client(&self) -> Result<Arc<Client>> {
+        self.conn
+            .borrow()
+            .as_ref()
+            .map(|c| Arc::clone(&c.client))
+            .ok_or_else(|| {
+                OutboxError::Store(
+                    "the connection to PostgreSQL was lost during the transaction: nothing of it \
+                     was written"
+                        .into(),
+                )
+            })
+    }
+
+    /// Runs a query and returns its rows.
+    fn rows(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        let st = self.statement(sql)?;
+        let client = self.client()?;
+        self.block("outbox store", client.query(&st, params))
+    }
+
+    /// Runs a statement and returns how many rows it changed.
+    fn run(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let st = self.statement(sql)?;
+        let client = self.client()?;
+        self.block("outbox store", client.execute(&st, params))
+    }
+
+    /// Runs SQL text without parameters (transaction control, DDL), `{s}` standing for the
+    /// schema.
+    fn batch(&self, sql: &str) -> Result<()> {
+        let client = self.client()?;
+        let text = sql.replace("{s}", &self.prefix);
+        self.block("outbox store", client.batch_execute(&text))
+    }
+
+    fn lease(&self) -> Lease {
+        Lease {
+            holder: self.holder.clone(),
+            ms: self.lease_ms,
+        }
+    }
+}
+
+impl Session for PgStore {
+    fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+    fn shared(&self) -> bool {
+        true
+    }
+    fn now_ms(&self) -> Result<i64> {
+        if let Some(t) = self.now.get() {
+            return Ok(t);
+        }
+        let t = if self.clock.is_system() {
+            // The transaction's start on the server's clock: every server of the fleet
+            // agrees on it, whatever their own clocks say.
+            let rows = self.rows("SELECT (extract(epoch from now()) * 1000)::int8", &[])?;
+            rows[0].get::<_, i64>(0)
+        } else {
+            self.clock.now_ms()
+        };
+        self.now.set(Some(t));
+        Ok(t)
+    }
+    fn begin(&self) -> Result<()> {
+        self.now.set(None);
+        self.ensure_connected()?;
+        self.batch("BEGIN")
+    }
+    fn commit(&self) -> Result<()> {
+        self.now.set(None);
+        self.batch("COMMIT").map_err(|e| match e {
+            OutboxError::Store(m) => OutboxError::Store(format!("commit failed: {m}")),
+            other => other,
+        })
+    }
+    fn rollback(&self) {
+        self.now.set(None);
+        let _ = self.batch("ROLLBACK");
+    }
+    fn savepoint(&self) -> Result<()> {
+        self.batch("SAVEPOINT job")
+    }
+    fn end_savepoint(&self, keep: bool) -> Result<()> {
+        self.batch(if keep {
+            "RELEASE SAVEPOINT job"
+        } else {
+            "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"
+        })
+    }
+    fn reserve_request(&self, interval_us: i64) -> Result<Option<Duration>> {
+        // One row for the fleet: each request takes the next turn, `interval_us` after the
+        // last one, on the database's clock (the real time, even under a test clock: the
+        // rate is measured in real seconds).
+        let rows = self.rows(
+            "WITH now AS (SELECT (extract(epoch from clock_timestamp()) * 1000000)::int8 AS us) \
+             UPDATE {s}rate_budget b SET next_us = greatest(b.next_us, now.us) + $1 FROM now \
+             WHERE b.name = 'requests' RETURNING b.next_us - $1 - now.us",
+            &[&interval_us],
+        )?;
+        let wait_us: i64 = rows
+            .first()
+            .map(|r| r.get(0))
+            .ok_or_else(|| OutboxError::Store("the rate budget row is missing".into()))?;
+        Ok(Some(Duration::from_micros(wait_us.max(0) as u64)))
+    }
+    #[cfg(test)]
+    fn exec(&self, sql: &str) -> Result<u64> {
+        let client = self.client()?;
+        self.batch(&format!(
+            "SET LOCAL search_path TO \"{}\"",
+            self.target.schema
+        ))?;
+        self.block("test", async { client.execute(sql, &[]).await })
+    }
+    #[cfg(test)]
+    fn query_i64(&self, sql: &str) -> Result<i64> {
+        let client = self.client()?;
+        self.batch(&format!(
+            "SET LOCAL search_path TO \"{}\"",
+            self.target.schema
+        ))?;
+        let row = self.block("test", async { client.query_one(sql, &[]).await })?;
+        Ok(row.get::<_, i64>(0))
+    }
+}

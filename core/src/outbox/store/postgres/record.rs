@@ -1,0 +1,116 @@
+//! Recording in SQL: the event_id claim, the upsert that only touches an open slot
+//! (`ON CONFLICT ... DO UPDATE ... WHERE state = 0`: a slot sealed by another process a moment
+//! ago is never grown), the late-usage audit. The rules that use them are in `store/logic.rs`.
+
+use super::PgStore;
+use crate::outbox::model::OutboxError;
+use crate::outbox::store::{Added, Recording, Usage};
+use crate::outbox::{quantity, windows};
+
+impl PgStore {
+    /// What blocked an upsert that changed nothing: a sealed slot, or a full one.
+    fn why_not_added(&self, u: &Usage, hour: i64) -> Result<Added, OutboxError> {
+        let rows = self.rows(
+            "SELECT state FROM {s}slots WHERE product = $1 AND customer = $2 AND dimension = $3 AND hour = $4",
+            &[&self.ctx.product, &u.customer, &u.dimension, &hour],
+        )?;
+        Ok(match rows.first().map(|r| r.get::<_, i16>(0)) {
+            Some(0) => Added::Full,
+            _ => Added::NotOpen,
+        })
+    }
+}
+
+impl Recording for PgStore {
+    fn take_event_id(
+        &self,
+        event_id: &str,
+        millionths: i64,
+        now_s: i64,
+    ) -> Result<bool, OutboxError> {
+        // A concurrent recorder of the same id makes this wait for its commit, then find it.
+        let n = self.run(
+            "INSERT INTO {s}events (event_id, slot_id, quantity, recorded_at) VALUES ($1, 0, $2, $3) \
+             ON CONFLICT (event_id) DO NOTHING",
+            &[&event_id, &millionths, &now_s],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn link_event(&self, event_id: &str, slot_id: i64) -> Result<(), OutboxError> {
+        self.run(
+            "UPDATE {s}events SET slot_id = $2 WHERE event_id = $1",
+            &[&event_id, &slot_id],
+        )?;
+        Ok(())
+    }
+
+    fn add_to_open(
+        &self,
+        u: &Usage,
+        hour: i64,
+        create: bool,
+        now_s: i64,
+    ) -> Result<Added, OutboxError> {
+        let rows = if create {
+            let deadline = windows::deadline(self.ctx.mode, hour);
+            self.rows(
+                "INSERT INTO {s}slots AS s (product, customer, dimension, hour, quantity, state, deadline, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, 0, $6, $7) \
+                 ON CONFLICT (product, customer, dimension, hour) DO UPDATE SET quantity = s.quantity + excluded.quantity \
+                 WHERE s.state = 0 AND s.quantity + excluded.quantity <= $8 RETURNING s.id",
+                &[
+                    &self.ctx.product,
+                    &u.customer,
+                    &u.dimension,
+                    &hour,
+                    &u.millionths,
+                    &deadline,
+                    &now_s,
+                    &quantity::MAX_MILLIONTHS,
+                ],
+            )?
+        } else {
+            self.rows(
+                "UPDATE {s}slots SET quantity = quantity + $5 WHERE product = $1 AND customer = $2 \
+                 AND dimension = $3 AND hour = $4 AND state = 0 AND quantity + $5 <= $6 RETURNING id",
+                &[
+                    &self.ctx.product,
+                    &u.customer,
+                    &u.dimension,
+                    &hour,
+                    &u.millionths,
+                    &quantity::MAX_MILLIONTHS,
+                ],
+            )?
+        };
+        match rows.first() {
+            Some(r) => Ok(Added::Open(r.get(0))),
+            None => self.why_not_added(u, hour),
+        }
+    }
+
+    fn add_to_any(&self, u: &Usage, hour: i64) -> Result<bool, OutboxError> {
+        let n = self.run(
+            "UPDATE {s}slots SET quantity = quantity + $5 WHERE product = $1 AND customer = $2 \
+             AND dimension = $3 AND hour = $4",
+            &[
+                &self.ctx.product,
+                &u.customer,
+                &u.dimension,
+                &hour,
+                &u.millionths,
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn log_late(&self, u: &Usage, to_slot: i64, now_s: i64) -> Result<(), OutboxError> {
+        self.run(
+            "INSERT INTO {s}late_usage (from_hour, to_slot_id, quantity, event_id, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&u.hour, &to_slot, &u.millionths, &u.event_id, &now_s],
+        )?;
+        Ok(())
+    }
+}
