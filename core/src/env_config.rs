@@ -19,7 +19,10 @@ const SERVICE_PROFILE_KEYS: [&str; 2] = ["marketplace_metering", "marketplace-me
 /// A value and where it came from ("environment variable AWS_REGION", "profile \"dev\"").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sourced<T> {
+    /// The value, parsed and checked.
     pub value: T,
+    /// Where it was read, in words fit for a message (it names the variable or the profile
+    /// key, never shows another value).
     pub source: String,
 }
 
@@ -28,8 +31,11 @@ pub struct Sourced<T> {
 /// never run as standard behind the caller's back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryMode {
+    /// The SDKs' standard mode (`retry::RetryConfig`): the only one `EnvSettings::load` accepts.
     Standard,
+    /// The SDKs' legacy mode: refused.
     Legacy,
+    /// Standard plus client-side rate limiting: refused rather than run as standard.
     Adaptive,
 }
 
@@ -44,6 +50,8 @@ pub fn unsupported_retry_mode(value: &str, source: &str) -> String {
 }
 
 impl RetryMode {
+    /// Reads a mode name as AWS_RETRY_MODE spells it, case and surrounding blanks ignored;
+    /// None for any other word.
     pub fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_lowercase().as_str() {
             "standard" => Some(Self::Standard),
@@ -54,21 +62,49 @@ impl RetryMode {
     }
 }
 
+/// What the environment and the selected profile say, each value with its source; `None`
+/// where nothing sets it. Variables win over the profile, as in the SDKs. A value that is set
+/// but malformed makes `load` fail with a message naming where it came from.
+///
+/// ```
+/// use mpmeter_core::env_config::EnvSettings;
+///
+/// // Reads AWS_REGION, AWS_PROFILE, ~/.aws/config ...; never the network.
+/// match EnvSettings::load(None) {
+///     Ok(s) => println!("{}", s.describe()),
+///     Err(e) => eprintln!("bad configuration: {e}"),
+/// }
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvSettings {
     /// The selected profile: the override, else AWS_PROFILE, else "default".
     pub profile: String,
+    /// AWS_REGION, else AWS_DEFAULT_REGION, else the profile's `region` (or IMDS's, once
+    /// `set_region_from_imds` gave one).
     pub region: Option<Sourced<String>>,
+    /// AWS_ENDPOINT_URL_MARKETPLACE_METERING, else AWS_ENDPOINT_URL, else the profile's
+    /// `[services]` section for marketplace_metering, else its `endpoint_url`.
     /// None when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile's
     /// ignore_configured_endpoint_urls) is true.
     pub endpoint: Option<Sourced<String>>,
+    /// AWS_USE_FIPS_ENDPOINT or `use_fips_endpoint` (`true`/`false`, any case).
     pub use_fips: Option<Sourced<bool>>,
+    /// AWS_USE_DUALSTACK_ENDPOINT or `use_dualstack_endpoint` (`true`/`false`, any case).
     pub use_dual_stack: Option<Sourced<bool>>,
+    /// AWS_SDK_UA_APP_ID or `sdk_ua_app_id`, for the user agent (checked when a client takes
+    /// it: `ClientConfig::set_app_id`).
     pub app_id: Option<Sourced<String>>,
+    /// AWS_MAX_ATTEMPTS or `max_attempts`: 1 or more here, at most `MAX_ATTEMPTS_LIMIT` once
+    /// a client takes it.
     pub max_attempts: Option<Sourced<u32>>,
+    /// AWS_RETRY_MODE or `retry_mode`: only ever `Standard` (any other mode fails `load`).
     pub retry_mode: Option<Sourced<RetryMode>>,
+    /// AWS_CA_BUNDLE or `ca_bundle`: the path of a PEM file trusted besides the built-in roots.
     pub ca_bundle: Option<Sourced<String>>,
+    /// AWS_METADATA_SERVICE_TIMEOUT or `metadata_service_timeout`: whole seconds, 1 or more;
+    /// both the connect and the read timeout of each IMDS request.
     pub imds_timeout: Option<Sourced<Duration>>,
+    /// AWS_METADATA_SERVICE_NUM_ATTEMPTS or `metadata_service_num_attempts`: 1 or more.
     pub imds_attempts: Option<Sourced<u32>>,
     /// Things worth telling the user (a retry mode run as standard, an ignored endpoint).
     pub notes: Vec<String>,

@@ -6,6 +6,27 @@ use std::fmt;
 use super::service_error::ServiceError;
 use super::validate::ValidationError;
 
+/// Why a call failed. Only `Service` means the service answered with an error (it has the
+/// exception's name); every other variant has no service code. A call that fails with
+/// `InvalidRequest`, `Endpoint` or `Credentials` sent nothing.
+///
+/// ```
+/// use mpmeter_core::error::Error;
+/// use mpmeter_core::service_error::ServiceErrorKind;
+///
+/// fn explain(e: &Error) -> String {
+///     match e {
+///         // The service's exception: its name as sent, and which modeled kind it is.
+///         Error::Service(s) if s.kind == ServiceErrorKind::Throttling => {
+///             format!("throttled even after the retries: {}", s.code)
+///         }
+///         Error::Service(s) => format!("the service refused: {} {:?}", s.code, s.message),
+///         Error::InvalidRequest(v) => format!("fix member {}: {}", v.member, v.reason),
+///         other => format!("no answer from the service: {other}"),
+///     }
+/// }
+/// assert_eq!(explain(&Error::Cancelled), "no answer from the service: cancelled");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
     /// The request breaks the model; nothing was sent.
@@ -63,7 +84,10 @@ pub struct ResponseMeta {
 /// The result of one operation together with its HTTP facts.
 #[derive(Debug, Clone)]
 pub struct Outcome<T> {
+    /// The operation's output, or why it failed (after every retry the policy allowed).
     pub result: Result<T, Error>,
+    /// Status, request id and attempts: set on failure too, so a failed call can be quoted to
+    /// AWS support by its request id.
     pub meta: ResponseMeta,
 }
 

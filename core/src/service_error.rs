@@ -9,12 +9,18 @@ macro_rules! service_error_kinds {
     ($($variant:ident => $code:literal),+ $(,)?) => {
         /// One value per exception in the model, plus `Unknown` for any other code.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum ServiceErrorKind { $($variant,)+ Unknown }
+        pub enum ServiceErrorKind {
+            $(#[doc = concat!("`", $code, "`.")] $variant,)+
+            /// A code the model does not have (a newer exception, or a generic AWS one such as
+            /// `AccessDeniedException`); `ServiceError::code` has it.
+            Unknown
+        }
 
         impl ServiceErrorKind {
             /// Every modeled kind, in the model's alphabetical order.
             pub const MODELED: &'static [ServiceErrorKind] = &[$(ServiceErrorKind::$variant),+];
 
+            /// The kind of a trimmed code (`"ThrottlingException"`); `Unknown` for any other.
             pub fn from_code(code: &str) -> Self {
                 match code { $($code => ServiceErrorKind::$variant,)+ _ => ServiceErrorKind::Unknown }
             }
@@ -52,9 +58,12 @@ service_error_kinds! {
 /// An error answer from the service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceError {
+    /// Which modeled exception, for matching; `Unknown` keeps the code in `code`.
     pub kind: ServiceErrorKind,
     /// The code as sent, after trimming the namespace and any `:` suffix.
     pub code: String,
+    /// The service's human-readable message, when it sent one; the client takes any secret
+    /// out of it before returning it.
     pub message: Option<String>,
 }
 

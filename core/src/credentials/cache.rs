@@ -35,7 +35,10 @@ pub trait Fetch: Send + Sync {
 /// Which provider supplied the credentials in use and when they expire: never the keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CredentialsInfo {
+    /// The provider that supplied them: a chain link's name (`Source::name`), "static",
+    /// "callback", or the name given to `from_named_provider`.
     pub provider: String,
+    /// When they expire; None for keys that do not (static keys, most environment keys).
     pub expiry: Option<SystemTime>,
 }
 

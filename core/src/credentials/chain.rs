@@ -32,6 +32,8 @@ pub enum Platform {
 }
 
 impl Platform {
+    /// The platform as messages and `CredentialsSource::kind` name it: "EC2", "ECS" or
+    /// "EKS_IRSA".
     pub fn name(self) -> &'static str {
         match self {
             Platform::Ec2 => "EC2",
@@ -52,14 +54,23 @@ impl Platform {
 /// One link of the chain; its name is what `CredentialsInfo::provider` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
+    /// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN.
     Environment,
+    /// The shared config and credentials files: keys, assume-role (through STS) and
+    /// `credential_process`.
     Profile,
+    /// AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN, exchanged with STS (EKS IRSA).
     WebIdentity,
+    /// The ECS or EKS Pod Identity credentials endpoint
+    /// (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI).
     Container,
+    /// The EC2 instance profile role, from IMDSv2.
     Imds,
 }
 
 impl Source {
+    /// The link's name in `CredentialsInfo::provider` and in messages ("environment",
+    /// "profile", "web-identity", "container", "imds").
     pub fn name(self) -> &'static str {
         match self {
             Source::Environment => "environment",
@@ -86,8 +97,14 @@ const DEFAULT_ORDER: [Source; 5] = [
 pub struct ChainOptions {
     /// The profile to read; None means AWS_PROFILE, else "default".
     pub profile: Option<String>,
+    /// How long to wait for a connection to IMDS (default 1 s); AWS_METADATA_SERVICE_TIMEOUT
+    /// wins when set. Off EC2 nothing answers, so this bounds the chain's last step.
     pub imds_connect_timeout: Duration,
+    /// How long to wait for IMDS's answer once connected (default 1 s);
+    /// AWS_METADATA_SERVICE_TIMEOUT wins when set.
     pub imds_read_timeout: Duration,
+    /// Attempts per IMDS request, the first included (default 1);
+    /// AWS_METADATA_SERVICE_NUM_ATTEMPTS wins when set.
     pub imds_attempts: u32,
 }
 

@@ -26,9 +26,53 @@ pub use keys::check as check_keys;
 
 use cache::{BoxFuture, CachedFetch, Fetch, Fetched};
 
+/// Where a client gets the keys it signs with. Cloning is cheap and shares the cache, so a
+/// source given to several clients fetches once for all of them. Debug output shows the kind
+/// of source only, never a key.
+///
+/// ```no_run
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use aws_credential_types::Credentials;
+/// use mpmeter_core::credentials::{ChainOptions, CredentialsSource, Platform};
+///
+/// # async fn run() -> Result<(), String> {
+/// // Static keys: checked now, so a malformed key fails here rather than at the first call.
+/// let fixed = CredentialsSource::try_basic("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG", None)?;
+/// assert_eq!(fixed.kind(), "static");
+///
+/// // The AWS SDKs' default chain, with a shorter IMDS timeout than the default 1 s.
+/// let chain = CredentialsSource::default_chain(ChainOptions {
+///     imds_connect_timeout: Duration::from_millis(300),
+///     ..Default::default()
+/// });
+///
+/// // One named profile of ~/.aws/config and ~/.aws/credentials.
+/// let profile = CredentialsSource::profile(Some("metering"), ChainOptions::default());
+///
+/// // On ECS, only the task role: a missing role is an error, never a fallback to other keys.
+/// let ecs = CredentialsSource::for_platform(Platform::Ecs, ChainOptions::default());
+///
+/// // The application's own secret store; runs on a blocking thread, one call at a time.
+/// let vault = CredentialsSource::callback(Arc::new(|| {
+///     Ok(Credentials::new("AKIAIOSFODNN7EXAMPLE", "secret", None, None, "vault"))
+/// }));
+///
+/// // Resolving fetches (and caches) the keys; `info` then says who supplied them.
+/// chain.resolve().await?;
+/// if let Some(info) = chain.info() {
+///     println!("credentials from {} (expire {:?})", info.provider, info.expiry);
+/// }
+/// # let _ = (profile, ecs, vault);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub enum CredentialsSource {
+    /// No credentials: requests go unsigned (the service refuses them; for tests and
+    /// emulators that do not check signatures).
     Anonymous,
+    /// A cached provider: every constructor but `Anonymous` makes one.
     Provider(Provider),
 }
 
@@ -115,10 +159,14 @@ impl CredentialsSource {
         Self::from_named_provider("static", creds)
     }
 
+    /// Any `aws-credential-types` provider (an SDK's own, or one of the application's), cached
+    /// and refreshed like the built-in sources; `info` reports it as "custom".
     pub fn from_provider(p: impl ProvideCredentials + 'static) -> Self {
         Self::from_named_provider("custom", p)
     }
 
+    /// As `from_provider`, with the name `kind` and `info` report (never put a secret in it:
+    /// it appears in logs).
     pub fn from_named_provider(name: &str, p: impl ProvideCredentials + 'static) -> Self {
         let fetch = External {
             name: name.to_string(),

@@ -29,13 +29,18 @@ pub const MAX_USAGE_RECORDS: usize = 25;
 /// The four operations of the service, named as on the wire (`X-Amz-Target` suffix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Operation {
+    /// One hour of one dimension for the calling product (`MeterUsageInput`).
     MeterUsage,
+    /// Up to 25 records for a SaaS product's buyers (`BatchMeterUsageInput`).
     BatchMeterUsage,
+    /// A buyer's registration token to their identity (`ResolveCustomerInput`).
     ResolveCustomer,
+    /// A container product's entitlement check (`RegisterUsageInput`).
     RegisterUsage,
 }
 
 impl Operation {
+    /// Every operation, in the order the C API numbers them (`mpm_operation` 1 to 4).
     pub const ALL: [Operation; 4] = [
         Operation::MeterUsage,
         Operation::BatchMeterUsage,
@@ -43,6 +48,7 @@ impl Operation {
         Operation::RegisterUsage,
     ];
 
+    /// The operation's name in the model (`"MeterUsage"`), as logs and messages show it.
     pub fn name(self) -> &'static str {
         match self {
             Operation::MeterUsage => "MeterUsage",
