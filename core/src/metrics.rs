@@ -16,20 +16,30 @@ pub const LATENCY_BUCKET_COUNT: usize = LATENCY_BUCKETS_MS.len() + 1;
 /// Why a call failed, as counted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
+    /// `Error::InvalidRequest`: refused before sending.
     InvalidRequest,
+    /// `Error::Endpoint`: no URL for the call (the region was to come from IMDS, which gave
+    /// none).
     Endpoint,
+    /// `Error::Credentials`: no provider gave credentials.
     Credentials,
+    /// `Error::Signing`.
     Signing,
+    /// `Error::Transport`: connecting, sending or receiving failed on the last attempt.
     Transport,
+    /// `Error::Timeout`: the operation timeout, or the last attempt's.
     Timeout,
     /// The service answered with an error (throttling included once retries ran out).
     Service,
+    /// `Error::InvalidResponse`: an answer that proves nothing (unreadable, or without the
+    /// member that proves the operation happened).
     InvalidResponse,
     /// The call was dropped (cancelled) before it completed.
     Cancelled,
 }
 
 impl FailureKind {
+    /// The kind an error is counted under.
     pub fn of(e: &Error) -> Self {
         match e {
             Error::InvalidRequest(_) => Self::InvalidRequest,
@@ -50,6 +60,7 @@ impl FailureKind {
 pub struct MetricsSnapshot {
     /// Calls started (validation failures included).
     pub calls: u64,
+    /// Calls that ended with the operation's output.
     pub succeeded: u64,
     /// Calls that ended in an error, all kinds.
     pub failed: u64,
@@ -57,30 +68,45 @@ pub struct MetricsSnapshot {
     pub in_flight: u64,
     /// HTTP attempts sent (clock-skew resends included).
     pub attempts: u64,
-    /// Retries, by the reason of the attempt before them.
+    /// Retries after a throttled attempt (429 or a throttling code).
     pub retries_throttling: u64,
+    /// Retries after a 5xx, a transient code or a connection error.
     pub retries_transient: u64,
+    /// Retries after an attempt that timed out.
     pub retries_timeout: u64,
+    /// Immediate resends after a clock-skew error, with the corrected clock.
     pub retries_clock_skew: u64,
     /// Attempts the service answered with throttling (429 or a throttling code).
     pub throttles: u64,
     /// Retries not made because the client's retry quota was spent.
     pub quota_exhausted: u64,
-    /// Failed calls by kind.
+    /// Failed calls by kind (`FailureKind`); they add up to `failed`. Refused before sending.
     pub failed_invalid_request: u64,
+    /// Failed without an endpoint.
     pub failed_endpoint: u64,
+    /// Failed without credentials.
     pub failed_credentials: u64,
+    /// Failed to sign.
     pub failed_signing: u64,
+    /// Failed on the network.
     pub failed_transport: u64,
+    /// Failed on a timeout.
     pub failed_timeout: u64,
+    /// Failed with the service's error answer.
     pub failed_service: u64,
+    /// Failed on an answer that proves nothing.
     pub failed_invalid_response: u64,
+    /// Dropped before they ended.
     pub failed_cancelled: u64,
     /// Latency of completed calls (cancelled ones excluded): count, sum and maximum in
-    /// microseconds, and a histogram by `LATENCY_BUCKETS_MS`.
+    /// microseconds, and a histogram by `LATENCY_BUCKETS_MS`. Calls measured.
     pub latency_count: u64,
+    /// Their summed latency, µs (mean = sum / count).
     pub latency_sum_us: u64,
+    /// The slowest, µs.
     pub latency_max_us: u64,
+    /// How many took at most `LATENCY_BUCKETS_MS[i]` (and more than the bound before); the
+    /// last bucket counts those slower than 10 s.
     pub latency_buckets: [u64; LATENCY_BUCKET_COUNT],
 }
 
@@ -113,18 +139,22 @@ impl ClientMetrics {
         }
     }
 
+    /// Counts one HTTP attempt sent.
     pub fn attempt(&self) {
         self.attempts.fetch_add(1, Relaxed);
     }
 
+    /// Counts one attempt answered with throttling.
     pub fn throttled(&self) {
         self.throttles.fetch_add(1, Relaxed);
     }
 
+    /// Counts a retry not made because the retry quota was spent.
     pub fn quota_exhausted(&self) {
         self.quota_exhausted.fetch_add(1, Relaxed);
     }
 
+    /// Counts a retry by its reason (`NotRetryable` is not counted: no retry follows).
     pub fn retry(&self, kind: RetryKind) {
         let i = match kind {
             RetryKind::Throttling => 0,
@@ -152,6 +182,7 @@ impl ClientMetrics {
         self.latency_buckets[i].fetch_add(1, Relaxed);
     }
 
+    /// The counters now (each exact; not one consistent cut across them).
     pub fn snapshot(&self) -> MetricsSnapshot {
         let l = |a: &AtomicU64| a.load(Relaxed);
         // Ended is read before calls, so in flight never goes below 0.

@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use super::service_error::is_throttling_code;
 
+/// Attempts per operation unless configured (AWS_MAX_ATTEMPTS, `set_max_attempts`), the
+/// first included: the SDKs' standard mode.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 3;
 const THROTTLE_BASE: Duration = Duration::from_secs(1);
 const OTHER_BASE: Duration = Duration::from_millis(50);
@@ -19,12 +21,15 @@ const NO_RETRY_INCREMENT: u32 = 1;
 /// Why an attempt failed, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RetryKind {
+    /// 429 or a throttling code: retried after a longer backoff (base 1 s).
     Throttling,
     /// 5xx, connection errors: worth another try after a short pause.
     Transient,
+    /// The attempt timed out: retried, at twice the quota cost of other retries.
     Timeout,
     /// The clock was off; retried once at once with the corrected time.
     ClockSkew,
+    /// Anything else (a 4xx the caller must fix, a service refusal): the call ends.
     NotRetryable,
 }
 
@@ -88,7 +93,8 @@ impl Default for RetryQuota {
 }
 
 impl RetryQuota {
-    /// Takes the cost of a retry; false when the quota is spent and the call should stop.
+    /// Takes the cost of a retry (5 tokens, 10 after a timeout, of 500) and returns it; None
+    /// when the quota is spent and the call should stop.
     pub fn acquire(&self, kind: RetryKind) -> Option<u32> {
         let cost = if kind == RetryKind::Timeout {
             TIMEOUT_RETRY_COST
@@ -114,6 +120,7 @@ impl RetryQuota {
         *t = (*t + back).min(INITIAL_TOKENS);
     }
 
+    /// Tokens left, 0 to 500.
     pub fn available(&self) -> u32 {
         *self.tokens.lock().unwrap_or_else(|p| p.into_inner())
     }

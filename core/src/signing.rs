@@ -25,18 +25,27 @@ const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// The headers signing adds. `security_token` borrows from the credentials.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Signed {
+    /// The `Authorization` header: algorithm, credential scope, signed headers, signature.
     pub authorization: String,
+    /// The `X-Amz-Date` header the signature covers, `YYYYMMDDTHHMMSSZ` (UTC).
     pub amz_date: String,
+    /// The `X-Amz-Security-Token` header: the session token of temporary credentials.
     pub security_token: Option<String>,
 }
 
 /// What an attempt signs besides the credentials and the time.
 pub struct ToSign<'a> {
+    /// The signing region (credential scope).
     pub region: &'a str,
+    /// The endpoint the request is POSTed to.
     pub url: &'a reqwest::Url,
+    /// The `Content-Type` header (`application/x-amz-json-1.1`).
     pub content_type: &'a str,
+    /// The `X-Amz-Target` header (`Operation::target`).
     pub target: &'a str,
+    /// The `amz-sdk-invocation-id` header: one UUID per call, the same on every attempt.
     pub invocation_id: &'a str,
+    /// The request body, hashed into the signature.
     pub body: &'a [u8],
 }
 
@@ -84,6 +93,7 @@ impl Clone for Signer {
 }
 
 impl Signer {
+    /// A signer for requests to `url`, with an empty key cache.
     pub fn new(url: &reqwest::Url) -> Self {
         Self {
             host: fixed_shape_host(url),

@@ -15,13 +15,17 @@ pub const MAX_ATTEMPTS_LIMIT: u32 = 20;
 /// The longest application id the user agent carries, in characters.
 pub const MAX_APP_ID_CHARS: usize = 50;
 
+/// How long a call may take, at three levels. Set through `ClientConfig`'s setters, which
+/// refuse anything under 1 ms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timeouts {
-    /// Establishing a TCP/TLS connection.
+    /// Establishing a TCP/TLS connection (default 3.1 s, as the SDKs).
     pub connect: Duration,
-    /// One attempt, from sending to the last byte of the answer.
+    /// One attempt, from sending to the last byte of the answer (default 30 s); a timed-out
+    /// attempt is retried.
     pub attempt: Duration,
-    /// The whole operation, retries and backoff included.
+    /// The whole operation, retries and backoff included (default 120 s); its expiry ends
+    /// the call with `Error::Timeout`.
     pub operation: Duration,
 }
 
@@ -35,17 +39,26 @@ impl Default for Timeouts {
     }
 }
 
+/// Settings a client is built with; `Default` is what the AWS SDKs default to. Prefer the
+/// setters to writing the fields: they check the value and say what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
+    /// Connect, attempt and operation timeouts.
     pub timeouts: Timeouts,
+    /// Attempts per operation (`set_max_attempts`).
     pub retry: RetryConfig,
     /// Appended to the user agent as `app/<id>` (AWS_SDK_UA_APP_ID in the SDKs).
     pub app_id: Option<String>,
+    /// The region's FIPS endpoint (`metering.marketplace-fips.{region}...`); an error for a
+    /// partition without one, and with an explicit endpoint (the rule set's).
     pub use_fips: bool,
+    /// The region's dual-stack (IPv4 and IPv6) endpoint (`...api.aws` in the aws partition);
+    /// an error for a partition without one, and with an explicit endpoint.
     pub use_dual_stack: bool,
     /// HTTP attempts on the wire at once per client (open connections); more calls may be in
     /// flight, queued for a slot.
     pub max_connections: usize,
+    /// Which proxy calls go through (`set_proxy`).
     pub proxy: Proxy,
     /// Certificates trusted besides the built-in roots, each a PEM bundle (AWS_CA_BUNDLE).
     pub extra_root_pems: Vec<Vec<u8>>,
@@ -62,7 +75,9 @@ pub enum Proxy {
     /// This proxy URL (credentials may be in it: `http://user:pass@host:port`), except for
     /// the hosts of `no_proxy` (NO_PROXY syntax).
     Url {
+        /// `http://` or `https://`, at most `MAX_ENDPOINT_LEN` bytes.
         url: String,
+        /// Hosts reached directly, comma-separated (`localhost,.internal,10.0.0.0/8`).
         no_proxy: Option<String>,
     },
 }

@@ -33,7 +33,68 @@ use crate::model::{
 };
 use crate::retry::RetryQuota;
 
-/// A Marketplace Metering client. Cloning is cheap and shares the connection pool.
+/// A Marketplace Metering client. Cloning is cheap and shares the connection pool, the retry
+/// quota, the learned clock skew and the metrics. Its operations are `async` and need a tokio
+/// runtime with the time driver (the client owns none); each returns an [`Outcome`] whether
+/// it succeeded or not.
+///
+/// Building one: a region (the endpoint follows from it), or an explicit endpoint URL (a
+/// local emulator, a VPC endpoint), the credentials, and the settings.
+///
+/// ```
+/// use std::time::Duration;
+/// use mpmeter_core::client::{Client, ClientConfig, Proxy};
+/// use mpmeter_core::credentials::{ChainOptions, CredentialsSource};
+///
+/// // Nothing here touches the network: credentials and connections wait for the first call.
+/// let mut config = ClientConfig::default();
+/// config.set_operation_timeout(Duration::from_secs(30))?; // retries included
+/// config.set_max_attempts(5)?;
+/// config.set_app_id(Some("billing-agent/2.1"))?;
+/// config.set_proxy(Proxy::None)?;
+///
+/// // The region's own endpoint (https://metering.marketplace.eu-west-1.amazonaws.com).
+/// let aws = Client::new(
+///     "eu-west-1",
+///     None,
+///     CredentialsSource::default_chain(ChainOptions::default()),
+///     config.clone(),
+/// )?;
+/// assert_eq!(aws.target().endpoint, "https://metering.marketplace.eu-west-1.amazonaws.com");
+///
+/// // An explicit endpoint; the region is then only what requests are signed for.
+/// let local = Client::new(
+///     "us-east-1",
+///     Some("http://127.0.0.1:8080"),
+///     CredentialsSource::try_basic("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG", None)?,
+///     config,
+/// )?;
+/// assert_eq!(local.target().region, "us-east-1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Built from the environment as an AWS SDK would be (AWS_REGION, AWS_ENDPOINT_URL...,
+/// AWS_MAX_ATTEMPTS, the profile), with the caller's values first:
+///
+/// ```no_run
+/// use mpmeter_core::client::{Client, ClientConfig, Placement};
+/// use mpmeter_core::credentials::{ChainOptions, CredentialsSource};
+/// use mpmeter_core::env_config::EnvSettings;
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let env = EnvSettings::load(None)?;
+/// let place = Placement::choose(None, None, Some(&env))?;
+/// let mut config = ClientConfig::default();
+/// config.apply_env(&env)?;
+/// let credentials = CredentialsSource::default_chain(ChainOptions {
+///     profile: Some(env.profile.clone()),
+///     ..Default::default()
+/// });
+/// let client = Client::new(&place.region, place.endpoint.as_deref(), credentials, config)?;
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -101,6 +162,7 @@ impl Client {
         self.inner.metrics.snapshot()
     }
 
+    /// The settings the client was built with (they cannot change on a live client).
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config
     }
@@ -213,6 +275,7 @@ impl Client {
         })
     }
 
+    /// Replaces the credentials; calls already started keep the ones they began with.
     pub fn set_credentials(&self, credentials: CredentialsSource) {
         let _ = self.update_target(|t| {
             Ok(Target {
@@ -222,6 +285,40 @@ impl Client {
         });
     }
 
+    /// MeterUsage: one hour of one dimension. The request is checked first (an invalid one
+    /// fails with `Error::InvalidRequest` and sends nothing) and given a ClientToken when it
+    /// has none, which every retry repeats, so a retried call meters once.
+    ///
+    /// ```no_run
+    /// use mpmeter_core::error::Error;
+    /// use mpmeter_core::model::MeterUsageInput;
+    /// use mpmeter_core::service_error::ServiceErrorKind;
+    /// # async fn run(client: &mpmeter_core::client::Client) {
+    /// let outcome = client
+    ///     .meter_usage(&MeterUsageInput {
+    ///         product_code: Some("demo-product".into()),
+    ///         timestamp: Some(1_767_225_600),
+    ///         usage_dimension: Some("users".into()),
+    ///         usage_quantity: Some(3),
+    ///         ..Default::default()
+    ///     })
+    ///     .await;
+    /// // The request id names the call to AWS support, success or not (None: no answer).
+    /// let request_id = outcome.meta.request_id.as_deref().unwrap_or("none");
+    /// match outcome.result {
+    ///     Ok(out) => println!("metered: record {:?} (request {request_id})", out.metering_record_id),
+    ///     Err(Error::Service(e)) if e.kind == ServiceErrorKind::TimestampOutOfBounds => {
+    ///         eprintln!("too late to meter that hour: {:?}", e.message)
+    ///     }
+    ///     // `code` is the exception's name as the service sent it, known to the model or not.
+    ///     Err(Error::Service(e)) => eprintln!(
+    ///         "{} (HTTP {}, request {request_id}): {:?}",
+    ///         e.code, outcome.meta.http_status, e.message
+    ///     ),
+    ///     Err(e) => eprintln!("no answer after {} attempts: {e}", outcome.meta.attempts),
+    /// }
+    /// # }
+    /// ```
     pub async fn meter_usage(&self, input: &MeterUsageInput) -> Outcome<MeterUsageOutput> {
         self.call(prepare_meter_usage(input), |o| match o {
             OperationOutput::MeterUsage(v) => Some(v),
@@ -230,6 +327,39 @@ impl Client {
         .await
     }
 
+    /// BatchMeterUsage: up to 25 records. A success means the service answered, not that
+    /// every record was metered: read each result's status, and send `unprocessed_records`
+    /// again later (records the answer left out are among them, counted by
+    /// `missing_from_answer`).
+    ///
+    /// ```no_run
+    /// use mpmeter_core::model::{BatchMeterUsageInput, UsageRecord, UsageRecordResultStatus};
+    /// # async fn run(client: &mpmeter_core::client::Client) -> Result<(), mpmeter_core::error::Error> {
+    /// let input = BatchMeterUsageInput {
+    ///     usage_records: vec![UsageRecord {
+    ///         timestamp: Some(1_767_225_600),
+    ///         customer_aws_account_id: Some("111122223333".into()),
+    ///         license_arn: Some("arn:aws:license-manager::111122223333:license:l-0123".into()),
+    ///         dimension: Some("api_calls".into()),
+    ///         quantity: Some(120),
+    ///         ..Default::default()
+    ///     }],
+    ///     product_code: None,
+    /// };
+    /// let out = client.batch_meter_usage(&input).await.result?;
+    /// for r in &out.results {
+    ///     match &r.status {
+    ///         Some(UsageRecordResultStatus::Success) => {}
+    ///         other => eprintln!("not metered: {other:?} for {:?}", r.usage_record),
+    ///     }
+    /// }
+    /// if !out.unprocessed_records.is_empty() {
+    ///     let retry = BatchMeterUsageInput { usage_records: out.unprocessed_records, ..input };
+    ///     client.batch_meter_usage(&retry).await.result?;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn batch_meter_usage(
         &self,
         input: &BatchMeterUsageInput,
@@ -241,6 +371,24 @@ impl Client {
         .await
     }
 
+    /// ResolveCustomer: the registration token a buyer brought to the product's page, to the
+    /// buyer's account, license and product. An expired or forged token fails with
+    /// `ServiceErrorKind::ExpiredToken` or `InvalidToken`.
+    ///
+    /// ```no_run
+    /// use mpmeter_core::model::ResolveCustomerInput;
+    /// # async fn run(client: &mpmeter_core::client::Client, token_from_the_form: String) -> Result<(), mpmeter_core::error::Error> {
+    /// let who = client
+    ///     .resolve_customer(&ResolveCustomerInput { registration_token: Some(token_from_the_form) })
+    ///     .await
+    ///     .result?;
+    /// println!(
+    ///     "account {:?}, license {:?}, product {:?}",
+    ///     who.customer_aws_account_id, who.license_arn, who.product_code
+    /// );
+    /// # Ok(())
+    /// # }
+    /// ```
     pub async fn resolve_customer(
         &self,
         input: &ResolveCustomerInput,
@@ -252,6 +400,30 @@ impl Client {
         .await
     }
 
+    /// RegisterUsage: a paid container product's entitlement check at start-up; the answer's
+    /// signature is a JWT the product verifies with AWS Marketplace's public key.
+    ///
+    /// ```no_run
+    /// use mpmeter_core::error::Error;
+    /// use mpmeter_core::model::RegisterUsageInput;
+    /// use mpmeter_core::service_error::ServiceErrorKind;
+    /// # async fn run(client: &mpmeter_core::client::Client) {
+    /// let outcome = client
+    ///     .register_usage(&RegisterUsageInput {
+    ///         product_code: Some("demo-product".into()),
+    ///         public_key_version: Some(1),
+    ///         nonce: None,
+    ///     })
+    ///     .await;
+    /// match outcome.result {
+    ///     Ok(out) => println!("entitled; token {} bytes", out.signature.map_or(0, |s| s.len())),
+    ///     Err(Error::Service(e)) if e.kind == ServiceErrorKind::CustomerNotEntitled => {
+    ///         eprintln!("not entitled: stop the product")
+    ///     }
+    ///     Err(e) => eprintln!("cannot check the entitlement: {e}"),
+    /// }
+    /// # }
+    /// ```
     pub async fn register_usage(&self, input: &RegisterUsageInput) -> Outcome<RegisterUsageOutput> {
         self.call(prepare_register_usage(input), |o| match o {
             OperationOutput::RegisterUsage(v) => Some(v),

@@ -7,13 +7,18 @@ use crate::model::{
 /// The output of any of the four operations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OperationOutput {
+    /// A MeterUsage answer.
     MeterUsage(MeterUsageOutput),
+    /// A BatchMeterUsage answer, reconciled with the records sent.
     BatchMeterUsage(BatchMeterUsageOutput),
+    /// A ResolveCustomer answer.
     ResolveCustomer(ResolveCustomerOutput),
+    /// A RegisterUsage answer.
     RegisterUsage(RegisterUsageOutput),
 }
 
 impl OperationOutput {
+    /// The operation this answers.
     pub fn operation(&self) -> Operation {
         match self {
             OperationOutput::MeterUsage(_) => Operation::MeterUsage,

@@ -13,7 +13,9 @@ pub const DEFAULT_ENDPOINT_REGION: &str = "us-east-1";
 /// region's endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
+    /// The region requests are signed for (and, without `endpoint`, sent to).
     pub region: String,
+    /// The URL to call instead of the region's endpoint.
     pub endpoint: Option<String>,
 }
 

@@ -13,7 +13,9 @@ use crate::validate::{self, ValidationError};
 /// A checked, serialized request, ready to send (and resend).
 #[derive(Debug, Clone)]
 pub struct PreparedCall {
+    /// Which operation `body` is for (it picks the `X-Amz-Target` header).
     pub op: Operation,
+    /// The awsJson1.1 request body, sent unchanged by every attempt.
     pub body: Vec<u8>,
     /// The BatchMeterUsage records in `body` (empty for other operations): the answer must
     /// account for each of them.
@@ -41,6 +43,7 @@ pub fn prepare_meter_usage(input: &MeterUsageInput) -> Result<PreparedCall, Vali
     serialize(Operation::MeterUsage, &with_token)
 }
 
+/// Checks and serializes BatchMeterUsage, keeping the records for the answer's reconciliation.
 pub fn prepare_batch_meter_usage(
     input: &BatchMeterUsageInput,
 ) -> Result<PreparedCall, ValidationError> {
@@ -50,6 +53,7 @@ pub fn prepare_batch_meter_usage(
     Ok(call)
 }
 
+/// Checks and serializes ResolveCustomer.
 pub fn prepare_resolve_customer(
     input: &ResolveCustomerInput,
 ) -> Result<PreparedCall, ValidationError> {
@@ -57,6 +61,7 @@ pub fn prepare_resolve_customer(
     serialize(Operation::ResolveCustomer, input)
 }
 
+/// Checks and serializes RegisterUsage.
 pub fn prepare_register_usage(input: &RegisterUsageInput) -> Result<PreparedCall, ValidationError> {
     validate::validate_register_usage(input)?;
     serialize(Operation::RegisterUsage, input)

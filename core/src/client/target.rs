@@ -7,8 +7,11 @@ use crate::quote::quote;
 use crate::redact;
 use crate::signing::Signer;
 
+/// A snapshot of where calls go and as whom; `Client::target` gives the current one. Debug
+/// output shows no secret (the credentials print their kind only).
 #[derive(Debug, Clone)]
 pub struct Target {
+    /// The region requests are signed for.
     pub region: String,
     /// The URL calls go to: the explicit endpoint when one was set, else the resolved one.
     pub endpoint: String,
@@ -16,12 +19,16 @@ pub struct Target {
     pub url: reqwest::Url,
     /// The endpoint the caller set, which overrides the region's.
     pub explicit_endpoint: Option<String>,
+    /// Who calls are signed as.
     pub credentials: CredentialsSource,
     /// How requests to `url` are signed, with the cached signing key.
     pub signer: Signer,
 }
 
 impl Target {
+    /// Resolves the endpoint for `region` (or checks `explicit_endpoint`) with the endpoint
+    /// rules; an error (no secret in it) for an unknown region form, a FIPS or dual-stack
+    /// endpoint the partition lacks, or a malformed URL.
     pub fn new(
         region: &str,
         explicit_endpoint: Option<&str>,

@@ -37,9 +37,14 @@ pub const MAX_ENDPOINT_LEN: usize = 2048;
 /// Inputs of the rule set (its parameters Region, UseFIPS, UseDualStack, Endpoint).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointParams {
+    /// The region, at most `MAX_REGION_LEN` bytes; None makes the rules answer "Missing
+    /// Region" unless `endpoint` is set.
     pub region: Option<String>,
+    /// The FIPS endpoint; an error where the partition has none or with `endpoint`.
     pub use_fips: bool,
+    /// The dual-stack endpoint; an error where the partition has none or with `endpoint`.
     pub use_dual_stack: bool,
+    /// An explicit URL, returned as given once checked (at most `MAX_ENDPOINT_LEN` bytes).
     pub endpoint: Option<String>,
 }
 

@@ -24,7 +24,9 @@ pub struct PartitionOutputs {
 /// One explicitly listed region of a partition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RegionInfo {
+    /// The region's code, `eu-west-1`.
     pub name: &'static str,
+    /// Its human name from the partition table, `Europe (Ireland)`.
     pub description: &'static str,
 }
 

@@ -50,6 +50,8 @@ fn is_product_code_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'/' | b'=' | b':' | b'_' | b'.' | b'@')
 }
 
+/// ProductCode: at most 255 characters of `[-a-zA-Z0-9/=:_.@]` (empty passes the model;
+/// the whole-request checks make the member required where the model does).
 pub fn product_code(v: &str) -> Result<(), Violation> {
     length(v, 0, Some(255))?;
     if v.bytes().all(is_product_code_byte) {
@@ -80,19 +82,24 @@ pub fn decimal_quantity(v: &str) -> Result<(), Violation> {
     pattern(v, &DECIMAL, DECIMAL_RE)
 }
 
+/// ClientToken: 1 to 64 characters.
 pub fn client_token(v: &str) -> Result<(), Violation> {
     length(v, 1, Some(64))
 }
 
+/// CustomerIdentifier: at most 255 characters.
 pub fn customer_identifier(v: &str) -> Result<(), Violation> {
     length(v, 0, Some(255))
 }
 
+/// CustomerAWSAccountId: 1 to 255 digits.
 pub fn customer_aws_account_id(v: &str) -> Result<(), Violation> {
     length(v, 1, Some(255))?;
     pattern(v, &ACCOUNT_ID, ACCOUNT_ID_RE)
 }
 
+/// LicenseArn: an ARN `arn:aws*:service:region:account:resource` of the model's pattern
+/// (a resource of up to 1024 characters).
 pub fn license_arn(v: &str) -> Result<(), Violation> {
     pattern(
         v,
@@ -101,11 +108,13 @@ pub fn license_arn(v: &str) -> Result<(), Violation> {
     )
 }
 
+/// Tag.Key: 1 to 100 characters of `[a-zA-Z0-9+ -=._:/@]`.
 pub fn tag_key(v: &str) -> Result<(), Violation> {
     length(v, 1, Some(100))?;
     pattern(v, &TAG, TAG_RE)
 }
 
+/// Tag.Value: 1 to 256 characters of `[a-zA-Z0-9+ -=._:/@]`.
 pub fn tag_value(v: &str) -> Result<(), Violation> {
     length(v, 1, Some(256))?;
     pattern(v, &TAG, TAG_RE)
@@ -125,6 +134,7 @@ pub fn public_key_version(v: i64) -> Result<(), Violation> {
     }
 }
 
+/// RegisterUsage's Nonce: at most 255 characters.
 pub fn nonce(v: &str) -> Result<(), Violation> {
     length(v, 0, Some(255))
 }

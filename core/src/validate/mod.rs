@@ -18,11 +18,16 @@ use std::fmt;
 /// `UsageRecords[2].UsageAllocations[0].Tags[1].Key`) and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValidationError {
+    /// The member's path in the model's names; empty when the request as a whole is at fault
+    /// (e.g. both quantity forms set).
     pub member: String,
+    /// What is wrong, e.g. "must have length at most 255 (got 300)"; it does not repeat a
+    /// string value (which could be long, or someone's secret pasted in the wrong place).
     pub reason: String,
 }
 
 impl ValidationError {
+    /// An error for `member` (a model path) and `reason`.
     pub fn new(member: impl Into<String>, reason: impl Into<String>) -> Self {
         Self {
             member: member.into(),

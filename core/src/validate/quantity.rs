@@ -7,11 +7,13 @@
 pub struct Quantity(u128);
 
 impl Quantity {
+    /// An integer quantity; None when negative (the model's quantities are 0 or more).
     pub fn from_integer(v: i32) -> Option<Self> {
         u128::try_from(v).ok().map(|v| Quantity(v * 1_000_000))
     }
 
-    /// Parses a string that already matched the model's decimal pattern.
+    /// Parses a string that already matched the model's decimal pattern; None for anything
+    /// with more than 10 integer or 6 fractional digits or a non-digit.
     pub fn from_decimal(s: &str) -> Option<Self> {
         let (int, frac) = s.split_once('.').unwrap_or((s, ""));
         if int.is_empty() || int.len() > 10 || frac.len() > 6 {
@@ -30,10 +32,12 @@ impl Quantity {
         Some(Quantity(int * 1_000_000 + frac_digits * scale))
     }
 
+    /// The sum, None on overflow (not reachable with the model's caps, checked anyway).
     pub fn checked_add(self, other: Quantity) -> Option<Quantity> {
         self.0.checked_add(other.0).map(Quantity)
     }
 
+    /// No usage: what an unset quantity counts as.
     pub fn zero() -> Self {
         Quantity(0)
     }

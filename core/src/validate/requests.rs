@@ -161,6 +161,8 @@ fn join(path: &str, member: &str) -> String {
     }
 }
 
+/// MeterUsage: ProductCode, Timestamp and UsageDimension required; at most one quantity form;
+/// allocations that add up; the ClientToken's length.
 pub fn validate_meter_usage(r: &MeterUsageInput) -> Result<(), ValidationError> {
     check(
         "ProductCode",
@@ -188,6 +190,9 @@ pub fn validate_meter_usage(r: &MeterUsageInput) -> Result<(), ValidationError> 
     Ok(())
 }
 
+/// One usage record, its members reported under `path` (`UsageRecords[3]`; "" for none):
+/// Timestamp and Dimension required, exactly one of CustomerIdentifier and
+/// CustomerAWSAccountId, at most one quantity form, allocations that add up.
 pub fn validate_usage_record(path: &str, r: &UsageRecord) -> Result<(), ValidationError> {
     check(
         &join(path, "Timestamp"),
@@ -233,6 +238,8 @@ pub fn validate_usage_record(path: &str, r: &UsageRecord) -> Result<(), Validati
     Ok(())
 }
 
+/// BatchMeterUsage: at most `MAX_USAGE_RECORDS` records, each valid, each billed to a product
+/// (the request's ProductCode or the record's LicenseArn).
 pub fn validate_batch_meter_usage(r: &BatchMeterUsageInput) -> Result<(), ValidationError> {
     if r.usage_records.len() > MAX_USAGE_RECORDS {
         let reason = format!(
@@ -258,11 +265,13 @@ pub fn validate_batch_meter_usage(r: &BatchMeterUsageInput) -> Result<(), Valida
     Ok(())
 }
 
+/// ResolveCustomer: a non-empty RegistrationToken.
 pub fn validate_resolve_customer(r: &ResolveCustomerInput) -> Result<(), ValidationError> {
     let t = required("RegistrationToken", &r.registration_token)?;
     check("RegistrationToken", c::registration_token(t))
 }
 
+/// RegisterUsage: ProductCode and a PublicKeyVersion of 1 or more required; the Nonce's length.
 pub fn validate_register_usage(r: &RegisterUsageInput) -> Result<(), ValidationError> {
     check(
         "ProductCode",
