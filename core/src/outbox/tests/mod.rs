@@ -20,6 +20,8 @@ macro_rules! on_both {
 
 mod delivery;
 mod perf;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod record;
 mod store;
 

@@ -256,7 +256,7 @@ impl PgStore {
         }
         let client = self.client()?;
         let text = sql.replace("{s}", &self.prefix);
-        let st = self.block("outbox store", client.prepare(&text))?;
+        let st = self.block("PostgreSQL outbox store", client.prepare(&text))?;
         if let Some(c) = self.conn.borrow_mut().as_mut() {
             c.prepared.insert(sql, st.clone());
         }
@@ -281,14 +281,14 @@ impl PgStore {
     fn rows(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let st = self.statement(sql)?;
         let client = self.client()?;
-        self.block("outbox store", client.query(&st, params))
+        self.block("PostgreSQL outbox store", client.query(&st, params))
     }
 
     /// Runs a statement and returns how many rows it changed.
     fn run(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let st = self.statement(sql)?;
         let client = self.client()?;
-        self.block("outbox store", client.execute(&st, params))
+        self.block("PostgreSQL outbox store", client.execute(&st, params))
     }
 
     /// Runs SQL text without parameters (transaction control, DDL), `{s}` standing for the
@@ -296,7 +296,7 @@ impl PgStore {
     fn batch(&self, sql: &str) -> Result<()> {
         let client = self.client()?;
         let text = sql.replace("{s}", &self.prefix);
-        self.block("outbox store", client.batch_execute(&text))
+        self.block("PostgreSQL outbox store", client.batch_execute(&text))
     }
 
     fn lease(&self) -> Lease {

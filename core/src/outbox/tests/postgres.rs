@@ -1,0 +1,405 @@
+//! What only the fleet's store does: claims fenced by epochs, leases taken over after they
+//! expire, two claimers that never take the same slot, one rate budget for every process,
+//! concurrent opens of an empty database, schema and permission checks, secrets kept out of
+//! messages, and connection loss survived. Each test has a database of its own on the
+//! harness's server (core/tests/support/postgres.rs); a server that cannot start fails them.
+
+use super::pg_support::Postgres;
+use super::*;
+use crate::outbox::store::postgres::{PgStore, Target};
+use crate::outbox::store::{Completion, Session, Store, Usage};
+
+fn db() -> Option<Postgres> {
+    if skip_postgres() {
+        return None;
+    }
+    fresh_database()
+}
+
+fn ctx() -> Ctx {
+    Ctx {
+        mode: Mode::Saas,
+        product: "prod".into(),
+        identity: None,
+        seal_delay: 300,
+        late_policy: LatePolicy::RollIntoCurrentHour,
+        max_backoff_seconds: 300,
+    }
+}
+
+/// A store of its own on `url` (as a second process would have), on a test clock.
+fn store(url: &str, clock: &Arc<ManualClock>) -> PgStore {
+    let target = Target::parse(url, None).unwrap();
+    let clock: Arc<dyn Clock> = clock.clone();
+    PgStore::open(target, ctx(), clock, runtime().handle().clone(), 30).unwrap()
+}
+
+/// Runs `f` in one transaction of `s`, committed.
+fn tx<T>(s: &PgStore, f: impl FnOnce(&dyn Store) -> T) -> T {
+    s.begin().unwrap();
+    let out = f(s);
+    s.commit().unwrap();
+    out
+}
+
+fn usage(customer: &str, hour: i64) -> Usage {
+    Usage {
+        customer: customer.into(),
+        dimension: "users".into(),
+        hour,
+        millionths: 1_000_000,
+        event_id: None,
+    }
+}
+
+fn accepted() -> Completion {
+    Completion::Terminal {
+        state: SlotState::Accepted,
+        metering_record_id: Some("mr".into()),
+        reason: None,
+    }
+}
+
+/// Records one slot per customer at `hour` and seals them.
+fn sealed_slots(s: &PgStore, hour: i64, customers: usize, now_s: i64) {
+    tx(s, |s| {
+        for c in 0..customers {
+            s.record(&usage(&format!("c{c:02}"), hour), hour + 60)
+                .unwrap();
+        }
+        s.seal(now_s, Some(0), None).unwrap();
+    });
+}
+
+#[test]
+fn a_completion_from_a_lost_lease_is_refused_and_the_next_sender_takes_over() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 3700));
+    let (a, b) = (store(&pg.url(), &clock), store(&pg.url(), &clock));
+    sealed_slots(&a, hour, 1, hour + 3700);
+    let now_ms = |c: &ManualClock| c.now_ms();
+    let first = tx(&a, |s| s.claim_batch(now_ms(&clock)).unwrap());
+    assert_eq!(first.slots.len(), 1);
+    let id = first.slots[0].id;
+    // Inside A's lease nobody else may take the slot.
+    clock.advance_secs(29);
+    assert!(tx(&b, |s| s.claim_batch(now_ms(&clock)).unwrap())
+        .slots
+        .is_empty());
+    // A stalls past its lease: B resumes the slot, in doubt (A's request may have gone out).
+    clock.advance_secs(2);
+    let second = tx(&b, |s| s.claim_batch(now_ms(&clock)).unwrap());
+    assert_eq!(second.slots.len(), 1);
+    assert!(second.in_doubt[0], "a taken-over slot is in doubt");
+    assert!(second.epochs[0] > first.epochs[0]);
+    // A cannot renew, and its late completion is refused and logged as not applied.
+    assert!(!tx(&a, |s| s.renew(&first, now_ms(&clock)).unwrap()));
+    let stale = [(id, first.epochs[0])];
+    let terminal = tx(&a, |s| {
+        s.complete(now_ms(&clock), Some("req-a"), &[(id, accepted())], &stale)
+            .unwrap()
+    });
+    assert!(terminal.is_empty(), "a stale completion was applied");
+    let state = tx(&a, |s| s.views(&[id]).unwrap()[0].state);
+    assert_eq!(state, SlotState::Sending);
+    let retry = Completion::Retry {
+        reason: "late".into(),
+        in_doubt: false,
+    };
+    tx(&a, |s| {
+        s.complete(now_ms(&clock), None, &[(id, retry)], &stale)
+            .unwrap()
+    });
+    assert_eq!(
+        tx(&a, |s| s.views(&[id]).unwrap()[0].state),
+        SlotState::Sending
+    );
+    // B's completion holds, and is the one reported.
+    let current = [(id, second.epochs[0])];
+    let terminal = tx(&b, |s| {
+        s.complete(now_ms(&clock), Some("req-b"), &[(id, accepted())], &current)
+            .unwrap()
+    });
+    assert_eq!(terminal.len(), 1);
+    assert_eq!(terminal[0].state, SlotState::Accepted);
+    let log = tx(&b, |s| s.attempts(id).unwrap());
+    assert_eq!(log.len(), 3, "{log:?}");
+    assert!(log[0].outcome.starts_with("not applied"), "{log:?}");
+    assert!(log[1].outcome.starts_with("not applied"), "{log:?}");
+    assert_eq!(log[2].outcome, "accepted");
+}
+
+#[test]
+fn two_claimers_at_once_never_take_the_same_slot_nor_wait_for_each_other() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 3700));
+    let (a, b) = (store(&pg.url(), &clock), store(&pg.url(), &clock));
+    sealed_slots(&a, hour, 30, hour + 3700);
+    // A's claim is not committed yet: its rows are locked, and B skips them.
+    a.begin().unwrap();
+    let ca = (&a as &dyn Store).claim_batch(clock.now_ms()).unwrap();
+    let t0 = std::time::Instant::now();
+    let cb = tx(&b, |s| s.claim_batch(clock.now_ms()).unwrap());
+    let waited = t0.elapsed();
+    a.commit().unwrap();
+    assert_eq!((ca.slots.len(), cb.slots.len()), (25, 5));
+    assert!(
+        waited < Duration::from_secs(5),
+        "B waited {waited:?} for A's locks"
+    );
+    let mut ids: Vec<i64> = ca.slots.iter().chain(&cb.slots).map(|s| s.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 30, "a slot was claimed twice");
+    // Oldest first within each claim, and one product per batch.
+    assert!(ca
+        .slots
+        .windows(2)
+        .all(|w| (w[0].hour, w[0].id) < (w[1].hour, w[1].id)));
+    assert!(ca
+        .slots
+        .iter()
+        .chain(&cb.slots)
+        .all(|s| s.product == "prod"));
+    // Nothing is left to claim while both leases hold.
+    assert!(tx(&b, |s| s.claim_batch(clock.now_ms()).unwrap())
+        .slots
+        .is_empty());
+}
+
+#[test]
+fn two_outboxes_share_one_rate_budget() {
+    let Some(pg) = db() else { return };
+    let clock = Arc::new(ManualClock::at_secs(utc(2026, 12, 1, 8, 0)));
+    let interval = Duration::from_millis(20);
+    // Each store asks for turns from its own thread, as two processes would.
+    let turns: Vec<std::time::Instant> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                let (url, clock) = (pg.url(), clock.clone());
+                sc.spawn(move || {
+                    let s = &store(&url, &clock);
+                    (0..15)
+                        .map(|_| {
+                            let wait = tx(s, |s| {
+                                s.reserve_request(interval.as_micros() as i64).unwrap()
+                            })
+                            .expect("a shared store has a fleet budget");
+                            let turn = std::time::Instant::now() + wait;
+                            std::thread::sleep(wait);
+                            turn
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    });
+    let mut turns = turns;
+    turns.sort();
+    let span = *turns.last().unwrap() - turns[0];
+    // 30 turns span 29 intervals at least, whoever asked (a few ms of slack for when each
+    // answer arrived); two budgets, one per store, would have given 14.
+    assert!(
+        span >= interval * 29 - Duration::from_millis(15),
+        "{span:?}"
+    );
+}
+
+#[test]
+fn opens_at_once_on_an_empty_database_make_one_schema() {
+    let Some(pg) = db() else { return };
+    let url = pg.url();
+    let opened: Vec<Result<Outbox, OutboxError>> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                sc.spawn(move || {
+                    let clock = Arc::new(ManualClock::at_secs(utc(2026, 12, 1, 8, 0)));
+                    let reports = Arc::new(Mutex::new(vec![]));
+                    Outbox::open_postgres(
+                        &url,
+                        options(&clock, &reports),
+                        Fake::new(),
+                        runtime().handle(),
+                    )
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for o in &opened {
+        assert!(o.is_ok(), "{:?}", o.as_ref().err());
+    }
+    assert_eq!(pg.sql("SELECT count(*) FROM mpmeter.schema_version"), "1");
+    assert_eq!(pg.sql("SELECT version FROM mpmeter.schema_version"), "1");
+    assert_eq!(
+        pg.sql("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'mpmeter'"),
+        "7"
+    );
+    assert_eq!(pg.sql("SELECT count(*) FROM mpmeter.rate_budget"), "1");
+}
+
+fn open_err(url: &str, tweak: impl FnOnce(&mut Options)) -> OutboxError {
+    let clock = Arc::new(ManualClock::at_secs(utc(2026, 12, 1, 8, 0)));
+    let reports = Arc::new(Mutex::new(vec![]));
+    let mut o = options(&clock, &reports);
+    tweak(&mut o);
+    Outbox::open_postgres(url, o, Fake::new(), runtime().handle())
+        .err()
+        .expect("the open should fail")
+}
+
+#[test]
+fn a_newer_schema_a_missing_permission_and_machine_mode_are_refused_clearly() {
+    let Some(pg) = db() else { return };
+    drop(open_err_or_open(&pg.url()));
+    pg.sql("UPDATE mpmeter.schema_version SET version = 99");
+    let e = open_err(&pg.url(), |_| {});
+    assert!(
+        matches!(&e, OutboxError::Store(m) if m.contains("newer than this library")),
+        "{e:?}"
+    );
+    // A role that may neither create a schema nor use one made for it.
+    let password = "limited-role-password-7f3a";
+    pg.sql(&format!(
+        "CREATE ROLE limited LOGIN PASSWORD '{password}'; \
+         REVOKE CREATE ON DATABASE {db} FROM PUBLIC; REVOKE ALL ON SCHEMA public FROM PUBLIC",
+        db = pg.database()
+    ));
+    let limited = format!(
+        "postgres://limited:{password}@127.0.0.1:{}/{}?schema=fleet",
+        pg.port(),
+        pg.database()
+    );
+    let e = open_err(&limited, |_| {});
+    let m = e.to_string();
+    assert!(
+        matches!(&e, OutboxError::Store(_))
+            && m.contains("lacks a permission")
+            && m.contains("CREATE"),
+        "{e:?}"
+    );
+    assert!(!m.contains(password), "{m}");
+    // A schema made beforehand by an admin, with USAGE and CREATE granted: the role opens it.
+    pg.sql("CREATE SCHEMA fleet; GRANT USAGE, CREATE ON SCHEMA fleet TO limited");
+    drop(open_err_or_open(&limited));
+    let e = open_err(&pg.url(), |o| {
+        o.mode = Mode::Machine;
+        o.machine_identity = Some("ec2-instance:i-1".into());
+    });
+    assert!(
+        matches!(&e, OutboxError::InvalidArgument(m) if m.contains("machine mode")),
+        "{e:?}"
+    );
+}
+
+fn open_err_or_open(url: &str) -> Outbox {
+    let clock = Arc::new(ManualClock::at_secs(utc(2026, 12, 1, 8, 0)));
+    let reports = Arc::new(Mutex::new(vec![]));
+    Outbox::open_postgres(
+        url,
+        options(&clock, &reports),
+        Fake::new(),
+        runtime().handle(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn the_password_is_in_no_error_and_no_debug_output() {
+    let Some(pg) = db() else { return };
+    let pw = pg.password().to_string();
+    let wrong = pg.url().replace(&pw, "wrong-password-1234");
+    let e = open_err(&wrong, |_| {});
+    assert!(matches!(e, OutboxError::Store(_)), "{e:?}");
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains("wrong-password-1234"), "{shown}");
+    // Nobody listening: the error names the server, not the password.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let e = open_err(
+        &format!("postgres://mpm:{pw}@127.0.0.1:{port}/x?connect_timeout=2"),
+        |_| {},
+    );
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("127.0.0.1"), "{shown}");
+    assert!(!shown.contains(&pw), "{shown}");
+    let t = Target::parse(&pg.url(), None).unwrap();
+    assert!(!format!("{t:?}").contains(&pw));
+}
+
+#[test]
+fn a_terminated_session_and_a_server_restart_are_survived() {
+    if skip_postgres() {
+        return;
+    }
+    let pg = Postgres::start_own().expect("a server of its own");
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 600));
+    let reports = Arc::new(Mutex::new(vec![]));
+    let fake = Fake::new();
+    let o = Outbox::open_postgres(
+        &pg.url(),
+        options(&clock, &reports),
+        fake.clone(),
+        runtime().handle(),
+    )
+    .unwrap();
+    let rec = |n: usize| {
+        o.record(&Event {
+            customer: Some(format!("c{n}")),
+            dimension: "users".into(),
+            usage_time: hour + 60,
+            quantity: "1".into(),
+            event_id: Some(format!("e{n}")),
+        })
+    };
+    // Every record either returns Ok (and counts) or says the store failed; retried with its
+    // event id until it is Ok, as an application would.
+    let record_until_ok = |n: usize, within: Duration| {
+        let t0 = std::time::Instant::now();
+        loop {
+            match rec(n) {
+                Ok(_) => return,
+                Err(OutboxError::Store(m)) => {
+                    assert!(!m.contains(pg.password()), "{m}");
+                    assert!(t0.elapsed() < within, "record {n} kept failing: {m}");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                Err(e) => panic!("{e:?}"),
+            }
+        }
+    };
+    record_until_ok(0, Duration::from_secs(5));
+    assert!(pg.terminate_backends() >= 1);
+    for n in 1..5 {
+        record_until_ok(n, Duration::from_secs(10));
+    }
+    pg.stop();
+    let e = rec(100).unwrap_err();
+    assert!(
+        matches!(&e, OutboxError::Store(m) if m.contains("PostgreSQL")),
+        "{e:?}"
+    );
+    pg.start_again();
+    for n in 5..10 {
+        record_until_ok(n, Duration::from_secs(15));
+    }
+    // Each counted once, whatever failed in between; then all delivered.
+    clock.set_secs(hour + 3600 + 400);
+    o.flush(Some(Duration::from_secs(20))).unwrap();
+    let slots = o.slots_of_hour(hour).unwrap();
+    assert_eq!(slots.len(), 10, "{slots:?}");
+    assert!(slots
+        .iter()
+        .all(|s| s.quantity_millionths == 1_000_000 && s.state == SlotState::Accepted));
+    assert_eq!(
+        pg.sql("SELECT count(*) FROM mpmeter.events WHERE event_id = 'e100'"),
+        "0",
+        "a record that failed was written"
+    );
+}
