@@ -348,6 +348,24 @@ private Q_SLOTS:
         QCOMPARE(reopened.stats().open, quint64(1));
     }
 
+    void closeFromASlotOfItsOwnSignal()
+    {
+        // The signals run from the event loop, not on the library's thread, so closing there
+        // (which waits for that thread) is safe.
+        QVERIFY(startEmulator());
+        MarketplaceMeteringClient client(m_url, &m_credentials);
+        Outbox outbox(&client, store("slot-close.db"), options());
+        QVERIFY2(outbox.isOpen(), qPrintable(outbox.errorString()));
+        bool closed = false;
+        connect(&outbox, &Outbox::accepted, this, [&]() { closed = outbox.close(); });
+        QVERIFY(outbox.record(QStringLiteral("demo-customer-1"), QStringLiteral("users"),
+                              QStringLiteral("1"), pastHour()));
+        QVERIFY2(outbox.flush(30000), qPrintable(outbox.errorString()));
+        QTRY_VERIFY(closed);
+        QVERIFY(!outbox.record(QStringLiteral("demo-customer-1"), QStringLiteral("users"), QStringLiteral("1")));
+        QCOMPARE(outbox.errorCode(), int(MPM_ERR_OUTBOX_CLOSED));
+    }
+
     void signalsComeOnTheThreadTheOutboxLivesIn()
     {
         QVERIFY(startEmulator());

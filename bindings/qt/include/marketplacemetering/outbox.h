@@ -102,7 +102,8 @@ public:
     /// On failure isOpen() is false and errorCode()/errorString() say why.
     Outbox(MarketplaceMeteringClient * client, const QString &storePath, const Options &options,
            QObject * parent = nullptr);
-    /// Closes at once if still open (as close(0)): nothing recorded is lost.
+    /// Closes at once if still open (as close(0)): nothing recorded is lost. No other thread
+    /// may be calling this outbox meanwhile.
     ~Outbox() override;
 
     bool isOpen() const;
@@ -127,8 +128,8 @@ public:
     bool flush(int timeoutMs = -1);
     /// Stops delivering within `timeoutMs` (-1: no limit), posts the signals already due and
     /// releases the store for the next open; what is not delivered stays there. Calls after
-    /// it fail with MPM_ERR_OUTBOX_CLOSED; closing twice is harmless. Not from a slot
-    /// connected with Qt::DirectConnection to a library thread (there is none: see above).
+    /// it fail with MPM_ERR_OUTBOX_CLOSED; closing twice is harmless. Fine from a slot
+    /// connected to the signals below: they never run on the library's thread.
     bool close(int timeoutMs = 10000);
 
     /// Counts per state; all zero with errorCode() set on failure.
