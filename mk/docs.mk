@@ -11,6 +11,9 @@ docs:
 	scripts/docs.sh
 
 # Builds both and fails if a header function is missing from Doxygen's output or has no
-# description, if Doxygen or rustdoc warns.
+# description, if Doxygen or rustdoc warns (a public item of mpmeter-core without a doc
+# comment is a rustdoc warning), or if a doc example of mpmeter-core fails; then proves those
+# Rust checks can fail (scripts/test-docs-check.sh, on a copy with planted defects).
 test-docs:
 	scripts/docs.sh
+	scripts/test-docs-check.sh

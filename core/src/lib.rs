@@ -59,6 +59,7 @@
 //! - [`env_config`]: settings from the environment and the shared config files.
 //! - [`error`], [`service_error`]: how a call failed.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod client;
 pub mod credentials;
