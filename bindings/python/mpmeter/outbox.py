@@ -229,7 +229,8 @@ def _free(ptr: Any, callbacks: _Callbacks) -> None:
 
 class Outbox:
     """A durable metering outbox on the store file `store` (a local disk, not NFS; one
-    process per file: a second open raises StoreLockedError), delivering through `client`
+    process per file: a second open raises StoreLockedError) or, in fleet mode, a
+    `postgres://` URL (see mpm_outbox_open in mpmeter.h), delivering through `client`
     (its region, endpoint, credentials and retries; the outbox keeps its own reference, so
     the client may be closed).
 

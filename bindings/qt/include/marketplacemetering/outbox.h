@@ -96,7 +96,8 @@ public:
     };
 
     /// Opens or creates the store file `storePath` (a local disk, not NFS; one process per
-    /// file) and starts delivering through `client`'s region, endpoint, credentials and
+    /// file), or in fleet mode a postgres:// URL (see mpm_outbox_open in mpmeter.h), and
+    /// starts delivering through `client`'s region, endpoint, credentials and
     /// configuration as they are now (the outbox keeps its own reference to the library
     /// client, so `client` may be deleted or changed afterwards). `client` is not owned.
     /// On failure isOpen() is false and errorCode()/errorString() say why.
