@@ -176,7 +176,7 @@ impl Outbox {
         open: impl FnOnce() -> Result<Box<dyn store::Store>, OutboxError> + Send + 'static,
     ) -> Result<Self, OutboxError> {
         let writer = WriterThread::start(open, options.crash_hook.clone())?;
-        let fleet = writer.writer.call(false, |s| Ok(s.shared()))?;
+        let budget = writer.writer.call(false, |s| Ok(s.fleet_budget()))?;
         let (reports, dispatcher) = match options.on_terminal.clone() {
             Some(cb) => {
                 let (tx, rx) = mpsc::channel::<Option<SlotView>>();
@@ -201,7 +201,7 @@ impl Outbox {
             options.mode,
             options.seal_delay_seconds,
             options.max_requests_per_second,
-            fleet,
+            budget,
             options.idle_tick,
             options.crash_hook.clone(),
             reports,

@@ -20,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::model::{CrashHook, CrashPoint, Mode, OutboxError, SlotView};
-use super::store::Claimed;
+use super::store::{Claimed, FleetBudget};
 use super::writer::Writer;
 use rate::RateLimit;
 
@@ -35,8 +35,8 @@ pub struct Shared {
     /// Terminal slots for the callback thread; None tells it to stop.
     pub reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
     rate: RateLimit,
-    /// The store is shared by a fleet: the rate budget is the database's.
-    fleet: bool,
+    /// The store is shared by a fleet: the rate budget is the fleet's.
+    budget: Option<Arc<dyn FleetBudget>>,
     pub wake: tokio::sync::Notify,
     pub closing: AtomicBool,
     progress: (Mutex<u64>, Condvar),
@@ -51,7 +51,7 @@ impl Shared {
         mode: Mode,
         seal_delay: i64,
         per_second: f64,
-        fleet: bool,
+        budget: Option<Arc<dyn FleetBudget>>,
         idle_tick: Duration,
         crash: Option<CrashHook>,
         reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
@@ -65,7 +65,7 @@ impl Shared {
             crash,
             reports,
             rate: RateLimit::new(per_second),
-            fleet,
+            budget,
             wake: tokio::sync::Notify::new(),
             closing: AtomicBool::new(false),
             progress: (Mutex::new(0), Condvar::new()),
@@ -209,20 +209,44 @@ async fn send(sh: &Shared, claimed: &Claimed) -> Vec<batch::RequestResult> {
 /// database. False when the fleet's budget cannot be read (the database is away): nothing is
 /// sent then, since sending could exceed the fleet's rate.
 async fn pace(sh: &Shared) -> bool {
-    if sh.fleet {
-        let interval_us = sh.rate.interval_us();
-        match sh
-            .writer
-            .call_async(move |s| s.reserve_request(interval_us))
-            .await
-        {
-            Ok(Some(wait)) => tokio::time::sleep(wait).await,
-            Ok(None) => sh.rate.acquire().await,
-            Err(_) => return false,
+    let ok = match &sh.budget {
+        Some(budget) => fleet_turn(sh, &**budget).await,
+        None => {
+            sh.rate.acquire().await;
+            true
         }
-    } else {
-        sh.rate.acquire().await;
+    };
+    if ok {
+        sh.requests.fetch_add(1, Ordering::Relaxed);
     }
-    sh.requests.fetch_add(1, Ordering::Relaxed);
-    true
+    ok
+}
+
+/// A turn missed by more than this (the process was descheduled or stopped, the answer was
+/// slow) is given up and a new one taken: a late request could meet the next ones' and
+/// exceed the rate.
+const LATE_TURN: Duration = Duration::from_millis(25);
+
+/// The fleet's turns are 5% wider than 1/N: a request reaches AWS a little after its turn
+/// (up to `LATE_TURN` plus the way there), and N of them must never fall in one second.
+fn fleet_interval_us(sh: &Shared) -> i64 {
+    sh.rate.interval_us() * 105 / 100
+}
+
+async fn fleet_turn(sh: &Shared, budget: &dyn FleetBudget) -> bool {
+    let interval_us = fleet_interval_us(sh);
+    loop {
+        let asked = tokio::time::Instant::now();
+        let Ok(wait) = budget.reserve(interval_us).await else {
+            return false;
+        };
+        // The turn was taken somewhere between asking and the answer: waiting from the
+        // answer is never early, and late by at most the way there and back.
+        let answered = tokio::time::Instant::now();
+        let turn = answered + wait;
+        tokio::time::sleep_until(turn).await;
+        if answered - asked <= LATE_TURN && tokio::time::Instant::now() <= turn + LATE_TURN {
+            return true;
+        }
+    }
 }

@@ -106,6 +106,15 @@ pub struct Attempt {
 }
 
 pub type Result<T> = std::result::Result<T, OutboxError>;
+pub type FutResult<'a, T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;
+
+/// One request budget shared by every process of a fleet.
+pub trait FleetBudget: Send + Sync {
+    /// Takes the fleet's next request turn, `interval_us` after the one before, and says how
+    /// long to wait for it.
+    fn reserve(&self, interval_us: i64) -> FutResult<'_, std::time::Duration>;
+}
 
 /// A backend: its session, its recording statements and its slot statements. Every
 /// statement runs inside the transaction the writer began.
@@ -117,8 +126,6 @@ impl<T: Session + Recording + Slots> Store for T {}
 /// transaction use.
 pub trait Session: Send {
     fn ctx(&self) -> &Ctx;
-    /// Whether other processes use the store too (leases, fencing, the fleet's rate budget).
-    fn shared(&self) -> bool;
     /// Now, for the current transaction: the outbox's clock, or the database's.
     fn now_ms(&self) -> Result<i64>;
 
@@ -128,9 +135,8 @@ pub trait Session: Send {
     fn savepoint(&self) -> Result<()>;
     /// Ends the savepoint: its writes kept when `keep`, undone otherwise.
     fn end_savepoint(&self, keep: bool) -> Result<()>;
-    /// A shared store: reserves the fleet's next request turn (`interval_us` apart) and says
-    /// how long to wait for it. None: the store has no fleet; the sender paces itself.
-    fn reserve_request(&self, interval_us: i64) -> Result<Option<std::time::Duration>>;
+    /// A shared store's rate budget for the whole fleet (None: the sender paces itself).
+    fn fleet_budget(&self) -> Option<std::sync::Arc<dyn FleetBudget>>;
 
     /// Tests only: runs SQL that both backends understand; returns the rows changed.
     #[cfg(test)]

@@ -174,38 +174,32 @@ fn two_outboxes_share_one_rate_budget() {
     let Some(pg) = db() else { return };
     let clock = Arc::new(ManualClock::at_secs(utc(2026, 12, 1, 8, 0)));
     let interval = Duration::from_millis(20);
-    // Each store asks for turns from its own thread, as two processes would.
-    let turns: Vec<std::time::Instant> = std::thread::scope(|sc| {
-        let hs: Vec<_> = (0..2)
-            .map(|_| {
-                let (url, clock) = (pg.url(), clock.clone());
-                sc.spawn(move || {
-                    let s = &store(&url, &clock);
-                    (0..15)
-                        .map(|_| {
-                            let wait = tx(s, |s| {
-                                s.reserve_request(interval.as_micros() as i64).unwrap()
-                            })
-                            .expect("a shared store has a fleet budget");
-                            let turn = std::time::Instant::now() + wait;
-                            std::thread::sleep(wait);
-                            turn
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        hs.into_iter().flat_map(|h| h.join().unwrap()).collect()
+    let stores = [store(&pg.url(), &clock), store(&pg.url(), &clock)];
+    let budgets: Vec<_> = stores
+        .iter()
+        .map(|s| s.fleet_budget().expect("a shared store has one"))
+        .collect();
+    let take = |b: &Arc<dyn crate::outbox::store::FleetBudget>| {
+        let wait = runtime()
+            .block_on(b.reserve(interval.as_micros() as i64))
+            .unwrap();
+        std::thread::sleep(wait);
+    };
+    // Connected, and the budget's last turn long past.
+    budgets.iter().for_each(take);
+    std::thread::sleep(interval * 2);
+    // Each store takes 15 turns from its own thread, as two processes would, waiting for
+    // each: the last of the 30 turns comes 29 intervals after the first at the earliest
+    // (two budgets, one per store, would take 14).
+    let t0 = std::time::Instant::now();
+    std::thread::scope(|sc| {
+        for b in &budgets {
+            sc.spawn(move || (0..15).for_each(|_| take(b)));
+        }
     });
-    let mut turns = turns;
-    turns.sort();
-    let span = *turns.last().unwrap() - turns[0];
-    // 30 turns span 29 intervals at least, whoever asked (a few ms of slack for when each
-    // answer arrived); two budgets, one per store, would have given 14.
-    assert!(
-        span >= interval * 29 - Duration::from_millis(15),
-        "{span:?}"
-    );
+    let took = t0.elapsed();
+    assert!(took >= interval * 29, "{took:?}");
+    assert!(took < interval * 29 + Duration::from_secs(2), "{took:?}");
 }
 
 #[test]

@@ -2,9 +2,11 @@
 //! by any number of processes. Each process has one connection, owned by its writer thread
 //! (group commit: one transaction for every caller waiting), driven by tokio-postgres on the
 //! library's runtime. What differs from SQLite is only here: the database's clock decides
-//! (`now()`), claims are leases fenced by an epoch, the rate budget is a row, and a lost
+//! (`now()`), claims are leases fenced by an epoch, the rate budget is a row (`budget.rs`,
+//! on a connection of its own), and a lost
 //! connection is made again with a backoff (a `record` meanwhile fails, clearly).
 
+mod budget;
 mod listen;
 mod record;
 mod schema;
@@ -24,7 +26,7 @@ use std::time::{Duration, Instant};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, Row, Statement};
 
-use super::{Ctx, Lease, Result, Session};
+use super::{Ctx, FleetBudget, Lease, Result, Session};
 use crate::outbox::clock::Clock;
 use crate::outbox::model::OutboxError;
 
@@ -59,6 +61,7 @@ pub struct PgStore {
     prefix: String,
     channel: String,
     conn: RefCell<Option<Conn>>,
+    budget: Arc<budget::PgBudget>,
     outage: RefCell<Option<Outage>>,
     now: Cell<Option<i64>>,
 }
@@ -85,6 +88,7 @@ impl PgStore {
         let prefix = format!("\"{}\".", target.schema);
         let channel = format!("mpmeter_{}", target.schema);
         let uuid = uuid::Uuid::new_v4().simple().to_string();
+        let budget = Arc::new(budget::PgBudget::new(target.clone()));
         let store = Self {
             holder: format!("{}:{}:{}", hostname(), std::process::id(), &uuid[..8]),
             lease_ms: lease_seconds * 1000,
@@ -95,6 +99,7 @@ impl PgStore {
             prefix,
             channel,
             conn: RefCell::new(None),
+            budget,
             outage: RefCell::new(None),
             now: Cell::new(None),
         };
@@ -311,9 +316,6 @@ impl Session for PgStore {
     fn ctx(&self) -> &Ctx {
         &self.ctx
     }
-    fn shared(&self) -> bool {
-        true
-    }
     fn now_ms(&self) -> Result<i64> {
         if let Some(t) = self.now.get() {
             return Ok(t);
@@ -355,21 +357,8 @@ impl Session for PgStore {
             "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"
         })
     }
-    fn reserve_request(&self, interval_us: i64) -> Result<Option<Duration>> {
-        // One row for the fleet: each request takes the next turn, `interval_us` after the
-        // last one, on the database's clock (the real time, even under a test clock: the
-        // rate is measured in real seconds).
-        let rows = self.rows(
-            "WITH now AS (SELECT (extract(epoch from clock_timestamp()) * 1000000)::int8 AS us) \
-             UPDATE {s}rate_budget b SET next_us = greatest(b.next_us, now.us) + $1 FROM now \
-             WHERE b.name = 'requests' RETURNING b.next_us - $1 - now.us",
-            &[&interval_us],
-        )?;
-        let wait_us: i64 = rows
-            .first()
-            .map(|r| r.get(0))
-            .ok_or_else(|| OutboxError::Store("the rate budget row is missing".into()))?;
-        Ok(Some(Duration::from_micros(wait_us.max(0) as u64)))
+    fn fleet_budget(&self) -> Option<Arc<dyn FleetBudget>> {
+        Some(Arc::clone(&self.budget) as Arc<dyn FleetBudget>)
     }
     #[cfg(test)]
     fn exec(&self, sql: &str) -> Result<u64> {

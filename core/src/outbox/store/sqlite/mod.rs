@@ -37,9 +37,6 @@ impl Session for SqliteStore {
     fn ctx(&self) -> &Ctx {
         &self.ctx
     }
-    fn shared(&self) -> bool {
-        false
-    }
     fn now_ms(&self) -> Result<i64> {
         let t = self.now.get().unwrap_or_else(|| self.clock.now_ms());
         self.now.set(Some(t));
@@ -70,8 +67,8 @@ impl Session for SqliteStore {
         };
         self.conn.execute_batch(sql).map_err(err)
     }
-    fn reserve_request(&self, _interval_us: i64) -> Result<Option<std::time::Duration>> {
-        Ok(None)
+    fn fleet_budget(&self) -> Option<Arc<dyn crate::outbox::store::FleetBudget>> {
+        None
     }
     #[cfg(test)]
     fn exec(&self, sql: &str) -> Result<u64> {
