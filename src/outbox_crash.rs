@@ -3,6 +3,9 @@
 //! the first) it passes that point, in any of its outboxes, as a power cut or `kill -9` would.
 //! The kill loop of the proof harness uses it to stop the process exactly between two durable
 //! steps (in machine mode its children run one outbox per machine: one count for all).
+//! `MPM_OUTBOX_CRASH_SIGNAL=STOP` makes the hook stop the process (SIGSTOP) there instead of
+//! killing it: the fleet test holds a worker stopped right after AWS answered, past its lease,
+//! then lets it go on (SIGCONT) to write an outcome that must be fenced off.
 //!
 //! `MPM_OUTBOX_TEST_SYNCHRONOUS=NORMAL` opens the store with synchronous=NORMAL instead of FULL,
 //! so the power-loss test can show that FULL is what saves the acknowledged usage. Never in
@@ -61,11 +64,21 @@ pub fn from_env() -> Result<Option<CrashHook>, String> {
         return Ok(None);
     }
     let (point, n) = parse(&spec)?;
+    let signal = match std::env::var("MPM_OUTBOX_CRASH_SIGNAL").as_deref() {
+        Err(_) | Ok("") | Ok("KILL") => libc::SIGKILL,
+        Ok("STOP") => libc::SIGSTOP,
+        Ok(other) => {
+            return Err(format!(
+                "MPM_OUTBOX_CRASH_SIGNAL={other:?}: expected KILL or STOP"
+            ))
+        }
+    };
     Ok(Some(Arc::new(move |p: CrashPoint| {
         if p == point && passed(p).fetch_add(1, Ordering::SeqCst) + 1 == n {
-            // SAFETY: kill(2) on our own pid with a valid signal number.
+            // SAFETY: kill(2) on our own pid with a valid signal number. After SIGSTOP it
+            // returns once someone sends SIGCONT, and the outbox goes on from this point.
             unsafe {
-                libc::kill(libc::getpid(), libc::SIGKILL);
+                libc::kill(libc::getpid(), signal);
             }
         }
     })))
