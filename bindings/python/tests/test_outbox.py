@@ -436,3 +436,19 @@ def test_an_outbox_dropped_inside_its_own_callback_is_freed_elsewhere(client, tm
     # The store was released: it opens again.
     with Outbox(client, tmp_path / "drop.db", product_code=PRODUCT, seal_delay=7200) as again:
         assert again.stats().accepted == 1
+
+
+def test_a_clock_that_raises_is_logged_and_the_system_clock_read_instead(client, tmp_path, caplog, no_leaks):
+    def broken_clock():
+        raise RuntimeError("the test clock broke")
+
+    with caplog.at_level(logging.ERROR, logger="mpmeter.outbox"):
+        with Outbox(client, tmp_path / "clock.db", product_code=PRODUCT, seal_delay=7200,
+                    clock=broken_clock) as outbox:
+            outbox.record("demo-customer-1", "users", 1, usage_time=past_hour())  # C reads the clock
+            stats = outbox.stats()
+            assert stats.open == 1 and 0 < stats.seconds_to_first_expiry <= 24 * HOUR, stats
+            with pytest.raises(RuntimeError, match="broke"):
+                outbox.record("demo-customer-1", "users", 1)  # "now" is the caller's own clock call
+    logged = [r for r in caplog.records if r.name == "mpmeter.outbox" and "clock raised" in r.getMessage()]
+    assert logged and all(r.exc_info and r.exc_info[0] is RuntimeError for r in logged)
