@@ -16,6 +16,8 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// The mode as the store records it ("saas", "machine"): a store opened in one mode
+    /// refuses the other.
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Saas => "saas",
@@ -47,6 +49,7 @@ pub enum SlotState {
 }
 
 impl SlotState {
+    /// Every state, in the order of their numbers.
     pub const ALL: [SlotState; 8] = [
         SlotState::Open,
         SlotState::Sealed,
@@ -58,14 +61,18 @@ impl SlotState {
         SlotState::Expired,
     ];
 
+    /// The state stored as `v`; None for a number no state has (a newer store).
     pub fn from_i64(v: i64) -> Option<Self> {
         Self::ALL.iter().copied().find(|s| *s as i64 == v)
     }
 
+    /// Whether the slot is done: accepted, duplicate, conflict, rejected or expired; a
+    /// terminal slot never changes again and was reported once to the terminal callback.
     pub fn is_terminal(self) -> bool {
         (self as u8) >= SlotState::Accepted as u8
     }
 
+    /// The state in lower case ("accepted"), as logs and the bindings name it.
     pub fn name(self) -> &'static str {
         match self {
             SlotState::Open => "open",
@@ -94,6 +101,7 @@ pub enum LatePolicy {
 pub struct Event {
     /// CustomerIdentifier or 12-digit CustomerAWSAccountId (SaaS mode); None in machine mode.
     pub customer: Option<String>,
+    /// One of the product's dimensions: 1 to 255 bytes, no control characters.
     pub dimension: String,
     /// Unix seconds; selects the hour.
     pub usage_time: i64,
@@ -117,15 +125,21 @@ pub enum Recorded {
 /// A slot as queries and callbacks show it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SlotView {
+    /// The slot's id in the store, stable for its life (`Outbox::attempts` takes it).
     pub id: i64,
+    /// The product code the slot is billed to.
     pub product: String,
     /// Customer (SaaS) or machine identity (machine mode).
     pub customer: String,
+    /// The dimension, as recorded.
     pub dimension: String,
     /// Unix seconds of the hour's start; also the timestamp sent.
     pub hour: i64,
+    /// The hour's usage in millionths of a unit (2.5 is 2500000); frozen once sealed.
     pub quantity_millionths: i64,
+    /// Where the slot is in its life.
     pub state: SlotState,
+    /// AWS's id of the metering record, once accepted.
     pub metering_record_id: Option<String>,
     /// AWS's reason for a rejection or conflict, or why it expired.
     pub reason: Option<String>,
@@ -133,7 +147,8 @@ pub struct SlotView {
     pub client_token: Option<String>,
     /// Sends so far.
     pub attempts: i64,
-    /// First instant AWS no longer takes it.
+    /// First instant AWS no longer takes it, Unix seconds (24 h after the hour for
+    /// BatchMeterUsage, 6 h for MeterUsage, 06:00 UTC on the 1st at a month's end).
     pub deadline: i64,
     /// Recorded under another machine identity (a copied store): reported, never sent.
     pub foreign: bool,
@@ -142,13 +157,19 @@ pub struct SlotView {
 /// Counts and the view of what is coming.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Stats {
+    /// Slots still taking usage (the current hour, and hours within the seal delay).
     pub open: u64,
     /// Sealed or sending.
     pub pending: u64,
+    /// Slots AWS accepted.
     pub accepted: u64,
+    /// Slots AWS had from an earlier send of ours (billed once).
     pub duplicate: u64,
+    /// Slots for which AWS holds another quantity: the difference was not billed.
     pub conflict: u64,
+    /// Slots AWS refused, with its reason (`SlotView::reason`).
     pub rejected: u64,
+    /// Slots whose window closed before they were delivered: usage lost, and said so.
     pub expired: u64,
     /// Unix seconds of the oldest hour not yet delivered (open, sealed or sending), 0 if none.
     pub oldest_pending_hour: i64,
@@ -170,6 +191,7 @@ pub enum CrashPoint {
 }
 
 impl CrashPoint {
+    /// The point as MPM_OUTBOX_CRASH_AT names it.
     pub fn name(self) -> &'static str {
         match self {
             CrashPoint::AfterCommit => "after_commit",
@@ -179,19 +201,28 @@ impl CrashPoint {
     }
 }
 
+/// Called at each `CrashPoint` the outbox passes (the crash tests kill the process there);
+/// never set outside tests.
 pub type CrashHook = Arc<dyn Fn(CrashPoint) + Send + Sync>;
-/// Called once for every slot that reaches a terminal state, on the outbox's own thread.
+/// Called once for every slot that reaches a terminal state, on the outbox's own thread
+/// (`mpmeter-outbox-callbacks`, one at a time, in the order the states were written); a panic
+/// in it is caught and the next report still comes. `close` waits for the queued ones.
 pub type TerminalCallback = Arc<dyn Fn(&SlotView) + Send + Sync>;
 
 /// How an outbox runs. `Default` gives the documented defaults.
 #[derive(Clone)]
 pub struct Options {
+    /// SaaS (BatchMeterUsage per customer, the default) or machine (MeterUsage).
     pub mode: Mode,
+    /// The product every slot is billed to. Required: 1 to 255 bytes.
     pub product_code: Option<String>,
-    /// Seconds after an hour ends before it is sealed (default 300).
+    /// Seconds after an hour ends before it is sealed (default 300), 0 to 86400: the time
+    /// late reports have to reach their own hour.
     pub seal_delay_seconds: i64,
+    /// What becomes of usage for a slot already sealed (default: rolled into the current hour).
     pub late_policy: LatePolicy,
-    /// Requests a second at most (default 10).
+    /// Requests a second at most (default 10, AWS's limit per account and region), above 0
+    /// and at most 1000; on PostgreSQL, for the whole fleet.
     pub max_requests_per_second: f64,
     /// Machine mode: this machine's identity; detected from the metadata services if None.
     pub machine_identity: Option<String>,
@@ -199,8 +230,11 @@ pub struct Options {
     pub sqlite_vfs: Option<String>,
     /// For testing only: the synchronous level to set and require (2 = FULL, the default).
     pub sqlite_synchronous: i64,
+    /// What time it is for every rule (default `SystemClock`); a `ManualClock` in tests.
     pub clock: Arc<dyn Clock>,
+    /// For testing: called at each crash point.
     pub crash_hook: Option<CrashHook>,
+    /// Called once per slot that reaches a terminal state (see `TerminalCallback`).
     pub on_terminal: Option<TerminalCallback>,
     /// How often the sender looks for work when nothing wakes it (default 250 ms).
     pub idle_tick: Duration,
