@@ -40,7 +40,97 @@ use sender::Shared;
 use store::{Ctx, Usage};
 use writer::WriterThread;
 
-/// An open outbox. Safe to share between threads.
+/// An open outbox. Safe to share between threads. Its calls block (they wait for the store's
+/// writer thread), so call them from ordinary threads or `spawn_blocking`, not from a task of
+/// the runtime it delivers on.
+///
+/// A SaaS product records each customer's usage as it happens; the outbox aggregates it per
+/// customer, dimension and hour, seals each hour 5 minutes after it ends, and delivers it by
+/// BatchMeterUsage through the client, reporting what became of every slot.
+///
+/// ```no_run
+/// use std::path::Path;
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use mpmeter_core::client::{Client, ClientConfig};
+/// use mpmeter_core::credentials::{ChainOptions, CredentialsSource};
+/// use mpmeter_core::outbox::{Event, Options, Outbox, OutboxError, Recorded, TerminalCallback};
+///
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+/// let client = Client::new(
+///     "us-east-1",
+///     None,
+///     CredentialsSource::default_chain(ChainOptions::default()),
+///     ClientConfig::default(),
+/// )?;
+/// // Every slot ends in one terminal state, reported once, on the outbox's callback thread.
+/// let on_terminal: TerminalCallback = Arc::new(|slot| {
+///     println!(
+///         "{} {} hour {}: {} {:?} {:?}",
+///         slot.customer, slot.dimension, slot.hour, slot.state.name(),
+///         slot.metering_record_id, slot.reason
+///     );
+/// });
+/// let options = Options {
+///     product_code: Some("demo-product".into()),
+///     on_terminal: Some(on_terminal),
+///     ..Default::default()
+/// };
+/// // Returns at once: it never waits for the network. The client is the transport.
+/// let store = Path::new("/var/lib/demo/metering.db");
+/// let outbox = Outbox::open(store, options, Arc::new(client), runtime.handle())?;
+///
+/// let now = std::time::UNIX_EPOCH.elapsed()?.as_secs() as i64;
+/// let event = Event {
+///     customer: Some("111122223333".into()), // a CustomerAWSAccountId
+///     dimension: "api_calls".into(),
+///     usage_time: now,
+///     quantity: "2.5".into(),
+///     event_id: Some("request-8f2e".into()),
+/// };
+/// // Durable when it returns; the same event_id again counts nothing.
+/// assert_eq!(outbox.record(&event)?, Recorded::Counted);
+/// assert_eq!(outbox.record(&event)?, Recorded::AlreadyKnown);
+///
+/// // Many events in one transaction: all or none.
+/// let batch: Vec<Event> = (0..3)
+///     .map(|i| Event { event_id: Some(format!("job-{i}")), ..event.clone() })
+///     .collect();
+/// outbox.record_batch(&batch)?;
+///
+/// // Usage for an hour already sealed: rolled into the current hour by default, refused
+/// // with `LatePolicy::Refuse`.
+/// match outbox.record(&Event { usage_time: now - 3 * 3600, event_id: None, ..event.clone() }) {
+///     Ok(r) => println!("late usage: {r:?}"),
+///     Err(OutboxError::Late(why)) => eprintln!("refused: {why}"),
+///     Err(e) => return Err(e.into()),
+/// }
+///
+/// // The customer leaves: seal their slots now, current hour included.
+/// outbox.seal_now(Some("111122223333"))?;
+/// // Send what is due and wait for it (at most 30 s).
+/// if let Err(OutboxError::TimedOut(m)) = outbox.flush(Some(Duration::from_secs(30))) {
+///     eprintln!("{m}");
+/// }
+///
+/// let stats = outbox.stats()?;
+/// println!(
+///     "{} pending; oldest pending hour {}; first expiry in {} s",
+///     stats.pending, stats.oldest_pending_hour, stats.seconds_to_first_expiry
+/// );
+/// // Reconciliation: every slot of this hour, with its state and AWS's record id.
+/// for slot in outbox.slots_of_hour(now)? {
+///     let (who, what, state) = (&slot.customer, &slot.dimension, slot.state.name());
+///     println!("{who} {what}: {} millionths, {state}", slot.quantity_millionths);
+/// }
+/// // What is not delivered stays in the store for the next open.
+/// outbox.close(Duration::from_secs(5));
+/// # Ok(())
+/// # }
+/// ```
+///
+/// `Transport` shows a complete run without the network, on a clock the test moves.
 pub struct Outbox {
     shared: Arc<Shared>,
     ctx: Ctx,
@@ -337,6 +427,8 @@ impl Outbox {
         }
     }
 
+    /// Counts by state, the oldest hour not yet delivered and the time left before the first
+    /// expiry, at the store's now.
     pub fn stats(&self) -> Result<Stats, OutboxError> {
         self.writer()?.call(false, move |s| s.stats(now_s(s)?))
     }
