@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 /// A source of the current time in Unix milliseconds (UTC).
 pub trait Clock: Send + Sync {
+    /// Now, in Unix milliseconds; read once per store transaction, so one transaction's rules
+    /// all see the same instant.
     fn now_ms(&self) -> i64;
     /// Whether this is the real time. A shared store (PostgreSQL) then takes the database's
     /// clock instead, so servers whose clocks differ agree; any other clock (a test's, a
@@ -35,12 +37,15 @@ impl Clock for SystemClock {
 pub struct ManualClock(AtomicI64);
 
 impl ManualClock {
+    /// A clock standing at `unix_seconds`.
     pub fn at_secs(unix_seconds: i64) -> Self {
         Self(AtomicI64::new(unix_seconds * 1000))
     }
+    /// Moves the clock to `unix_seconds` (backwards too).
     pub fn set_secs(&self, unix_seconds: i64) {
         self.0.store(unix_seconds * 1000, Ordering::SeqCst);
     }
+    /// Moves the clock on by `seconds`.
     pub fn advance_secs(&self, seconds: i64) {
         self.0.fetch_add(seconds * 1000, Ordering::SeqCst);
     }
