@@ -4,6 +4,7 @@
 
 use super::model::Mode;
 
+/// Seconds in an hour: the unit AWS meters in, and the width of a slot.
 pub const HOUR: i64 = 3600;
 
 /// The start of the hour holding `t`.
