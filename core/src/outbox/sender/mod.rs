@@ -26,24 +26,35 @@ use rate::RateLimit;
 
 /// What the sender, `flush` and `close` share.
 pub struct Shared {
+    /// The store's writer thread, through which every read and write goes.
     pub writer: Writer,
+    /// Where requests go (the client, or a test's fake).
     pub transport: Arc<dyn Transport>,
+    /// Which operation delivers.
     pub mode: Mode,
+    /// `Options::seal_delay_seconds`.
     pub seal_delay: i64,
+    /// How long the sender sleeps when nothing wakes it.
     pub idle_tick: Duration,
+    /// The crash tests' hook.
     pub crash: Option<CrashHook>,
     /// Terminal slots for the callback thread; None tells it to stop.
     pub reports: Option<std::sync::mpsc::Sender<Option<SlotView>>>,
     rate: RateLimit,
     /// The store is shared by a fleet: the rate budget is the fleet's.
     budget: Option<Arc<dyn FleetBudget>>,
+    /// Wakes the sender at once (a seal-now, a flush, a PostgreSQL NOTIFY).
     pub wake: tokio::sync::Notify,
+    /// Set by `close`: the sender stops and every call fails as closed.
     pub closing: AtomicBool,
     progress: (Mutex<u64>, Condvar),
+    /// Requests sent so far (`Outbox::requests_sent`).
     pub requests: AtomicU64,
 }
 
 impl Shared {
+    /// The state of a sender not yet started. `per_second` is the request rate: this
+    /// process's own pacing, or the spacing of turns in the fleet's `budget` on a shared store.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         writer: Writer,
