@@ -13,9 +13,19 @@ use crate::service_error::ServiceErrorKind;
 pub enum CallVerdict {
     /// Nothing was decided: try again later. `in_doubt` when the request may have been
     /// recorded (no answer came).
-    Outage { reason: String, in_doubt: bool },
+    Outage {
+        /// What went wrong, for the attempt log.
+        reason: String,
+        /// The request may have reached AWS (no answer came).
+        in_doubt: bool,
+    },
     /// AWS refused the request as a whole: each record by itself (bisect) or the record.
-    Refused { state: SlotState, reason: String },
+    Refused {
+        /// The terminal state a lone record gets (rejected, or conflict).
+        state: SlotState,
+        /// AWS's code and message, or why the request broke the model.
+        reason: String,
+    },
 }
 
 /// Classifies a failed call.
