@@ -9,6 +9,8 @@ use crate::outbox::model::SlotView;
 use crate::outbox::quantity;
 use crate::outbox::store::Completion;
 
+/// The MeterUsage request of a sealed machine-mode slot: the whole-number quantity when it is
+/// one, else the decimal form, and the slot's ClientToken; the same bytes on every resend.
 pub fn meter_usage_input(slot: &SlotView) -> MeterUsageInput {
     let m = slot.quantity_millionths;
     let whole = m % quantity::SCALE == 0;
