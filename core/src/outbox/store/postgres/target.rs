@@ -11,8 +11,10 @@ use crate::redact;
 /// The schema when neither the URL nor the options name one.
 pub const DEFAULT_SCHEMA: &str = "mpmeter";
 
+/// A parsed and checked fleet store address. Debug output masks the password.
 #[derive(Clone)]
 pub struct Target {
+    /// The connection settings from the URL (host, port, database, user, TLS mode).
     pub config: tokio_postgres::Config,
     /// The schema's name, checked: safe to write into SQL quoted.
     pub schema: String,
