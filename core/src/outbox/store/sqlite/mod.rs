@@ -19,6 +19,8 @@ use super::{Ctx, Result, Session};
 use crate::outbox::clock::Clock;
 use crate::outbox::model::OutboxError;
 
+/// An open SQLite store: the connection, held only by the writer thread, and the lock file
+/// that keeps every other process (and outbox) out while it lives.
 pub struct SqliteStore {
     pub(crate) conn: Connection,
     pub(crate) ctx: Ctx,
