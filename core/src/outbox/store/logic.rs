@@ -44,6 +44,13 @@ impl dyn Store + '_ {
         }
         // MUTATION no_event_dedupe (outbox-mutations feature only): the id is not looked at.
         let dedupe = !crate::outbox::mutation::on("no_event_dedupe");
+        let create = now_s < windows::deadline(self.ctx().mode, usage.hour);
+        let mutated = !dedupe || crate::outbox::mutation::on("late_into_sealed");
+        if create && !mutated {
+            if let Some(done) = self.record_common(usage, now_s)? {
+                return Ok(done);
+            }
+        }
         if let (Some(id), true) = (&usage.event_id, dedupe) {
             // Taken first, so two recorders of one id (two processes on PostgreSQL) cannot
             // both count it: the second waits for the first and finds it known.
@@ -51,7 +58,6 @@ impl dyn Store + '_ {
                 return Ok(Recorded::AlreadyKnown);
             }
         }
-        let create = now_s < windows::deadline(self.ctx().mode, usage.hour);
         let (slot_id, how) = match self.add_to_open(usage, usage.hour, create, now_s)? {
             Added::Open(id) => (id, Recorded::Counted),
             Added::Full => return Err(exceeds()),

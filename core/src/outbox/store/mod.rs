@@ -12,7 +12,7 @@ pub mod sqlite;
 pub use logic::{retry_pause_ms, Usage};
 pub use sqlite::check_settings;
 
-use super::model::{LatePolicy, Mode, OutboxError, SlotState, SlotView};
+use super::model::{LatePolicy, Mode, OutboxError, Recorded, SlotState, SlotView};
 
 /// What every statement needs to know about the outbox it serves.
 #[derive(Debug, Clone)]
@@ -148,6 +148,14 @@ pub trait Session: Send {
 
 /// Recording usage.
 pub trait Recording: Session {
+    /// The common case in one statement, for a backend where each statement is a round
+    /// trip: the event id (if any) claimed and the usage added to the open slot of its own
+    /// hour, created if absent. Some(Counted or AlreadyKnown) when that is what happened;
+    /// None when it is not the common case and nothing was written (the rules then take the
+    /// long way through the statements below).
+    fn record_common(&self, _u: &Usage, _now_s: i64) -> Result<Option<Recorded>> {
+        Ok(None)
+    }
     /// Claims `event_id` for this event; false when it was recorded before.
     fn take_event_id(&self, event_id: &str, millionths: i64, now_s: i64) -> Result<bool>;
     /// Points a claimed event id at the slot its usage went into.

@@ -15,8 +15,20 @@ fn event(i: usize, t: i64) -> Event {
 #[test]
 #[ignore]
 fn group_commit_throughput() {
+    throughput(Backend::Sqlite);
+}
+
+/// The same into PostgreSQL (one process; the fleet's bench runs three).
+#[cfg(feature = "postgres")]
+#[test]
+#[ignore]
+fn group_commit_throughput_postgres() {
+    throughput(Backend::Postgres);
+}
+
+fn throughput(b: Backend) {
     let t = utc(2026, 12, 1, 8, 10);
-    let h = Arc::new(Harness::new("perf", t, |_| {}));
+    let h = Arc::new(Harness::on(b, "perf", t, |_| {}));
     let run = |threads: usize, per: usize, batch: usize| {
         let t0 = std::time::Instant::now();
         let hs: Vec<_> = (0..threads)
@@ -43,5 +55,5 @@ fn group_commit_throughput() {
     let single = run(1, 500, 1);
     let sixteen = run(16, 1000, 1);
     let batched = run(16, 10_000, 100);
-    println!("durable records/s: 1 thread {single:.0}, 16 threads {sixteen:.0}, 16 threads x batches of 100 {batched:.0}");
+    println!("{b:?}: durable records/s: 1 thread {single:.0}, 16 threads {sixteen:.0}, 16 threads x batches of 100 {batched:.0}");
 }

@@ -397,3 +397,84 @@ fn a_terminated_session_and_a_server_restart_are_survived() {
         "a record that failed was written"
     );
 }
+
+/// A transport that takes every request and never answers: a sender stuck mid-request.
+struct Stalled(std::sync::atomic::AtomicUsize);
+
+impl Transport for Stalled {
+    fn batch_meter_usage(&self, _: BatchMeterUsageInput) -> sender::Fut<'_, BatchMeterUsageOutput> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(std::future::pending())
+    }
+    fn meter_usage(&self, _: MeterUsageInput) -> sender::Fut<'_, MeterUsageOutput> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Box::pin(std::future::pending())
+    }
+}
+
+#[test]
+fn a_dead_senders_slots_are_resumed_by_another_process_after_its_lease() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 600));
+    let (reports_a, reports_b) = (Arc::new(Mutex::new(vec![])), Arc::new(Mutex::new(vec![])));
+    let stalled = Arc::new(Stalled(Default::default()));
+    let a = Outbox::open_postgres(
+        &pg.url(),
+        options(&clock, &reports_a),
+        stalled.clone(),
+        runtime().handle(),
+    )
+    .unwrap();
+    for c in 0..3 {
+        a.record(&Event {
+            customer: Some(format!("c{c}")),
+            dimension: "users".into(),
+            usage_time: hour + 60,
+            quantity: "2".into(),
+            event_id: None,
+        })
+        .unwrap();
+    }
+    // Sealed and due: A claims the slots and its request hangs; then A dies without a word.
+    clock.set_secs(hour + 3600 + 400);
+    let t0 = std::time::Instant::now();
+    while stalled.0.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(t0.elapsed() < Duration::from_secs(10), "A never sent");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    a.close(Duration::ZERO);
+    let fake = Fake::new();
+    let b = Outbox::open_postgres(
+        &pg.url(),
+        options(&clock, &reports_b),
+        fake.clone(),
+        runtime().handle(),
+    )
+    .unwrap();
+    // Inside A's lease B leaves them alone; after it, B resumes and delivers them, in doubt.
+    clock.advance_secs(25);
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(fake.batch_count(), 0, "B took slots A still held");
+    clock.advance_secs(10);
+    b.flush(Some(Duration::from_secs(10))).unwrap();
+    let slots = b.slots_of_hour(hour).unwrap();
+    assert_eq!(slots.len(), 3);
+    assert!(slots.iter().all(|s| s.state == SlotState::Duplicate
+        && s.attempts == 2
+        && s.quantity_millionths == 2_000_000));
+    let sent = fake.batches.lock().unwrap().clone();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].usage_records.len(), 3);
+    assert!(sent[0]
+        .usage_records
+        .iter()
+        .all(|r| r.timestamp == Some(hour)));
+    // The process that delivered reports them; the dead one never did.
+    let t0 = std::time::Instant::now();
+    while reports_b.lock().unwrap().len() < 3 && t0.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(reports_b.lock().unwrap().len(), 3);
+    assert!(reports_a.lock().unwrap().is_empty());
+}

@@ -36,6 +36,40 @@ const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
 
+const SAVEPOINT: &str = "SAVEPOINT job; ";
+
+/// Sends `pending` (if any) and then `next` without waiting in between: both requests leave
+/// in this order on the one connection (tokio-postgres sends a request when its future is
+/// first polled) and are answered in one round trip.
+async fn after_pending<T>(
+    client: &Client,
+    pending: &str,
+    next: impl Future<Output = std::result::Result<T, tokio_postgres::Error>>,
+) -> (
+    std::result::Result<(), tokio_postgres::Error>,
+    std::result::Result<T, tokio_postgres::Error>,
+) {
+    if pending.is_empty() {
+        return (Ok(()), next.await);
+    }
+    let mut first = std::pin::pin!(client.batch_execute(pending));
+    let mut early = None;
+    std::future::poll_fn(|cx| {
+        if let std::task::Poll::Ready(v) = first.as_mut().poll(cx) {
+            early = Some(v);
+        }
+        std::task::Poll::Ready(())
+    })
+    .await;
+    let first = async {
+        match early {
+            Some(v) => v,
+            None => first.await,
+        }
+    };
+    tokio::join!(first, next)
+}
+
 struct Conn {
     client: Arc<Client>,
     /// Prepared statements by their SQL template (one round trip each after the first).
@@ -61,6 +95,8 @@ pub struct PgStore {
     prefix: String,
     channel: String,
     conn: RefCell<Option<Conn>>,
+    /// Savepoint statements to send before the next statement, in the same round trip.
+    pending: RefCell<String>,
     budget: Arc<budget::PgBudget>,
     outage: RefCell<Option<Outage>>,
     now: Cell<Option<i64>>,
@@ -99,6 +135,7 @@ impl PgStore {
             prefix,
             channel,
             conn: RefCell::new(None),
+            pending: RefCell::new(String::new()),
             budget,
             outage: RefCell::new(None),
             now: Cell::new(None),
@@ -259,6 +296,11 @@ impl PgStore {
         {
             return Ok(st);
         }
+        // A transaction left aborted by a failed job takes no new statement until the
+        // pending ROLLBACK TO has run.
+        if !self.pending.borrow().is_empty() {
+            self.batch("")?;
+        }
         let client = self.client()?;
         let text = sql.replace("{s}", &self.prefix);
         let st = self.block("PostgreSQL outbox store", client.prepare(&text))?;
@@ -286,21 +328,33 @@ impl PgStore {
     fn rows(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
         let st = self.statement(sql)?;
         let client = self.client()?;
-        self.block("PostgreSQL outbox store", client.query(&st, params))
+        let pending = self.pending.take();
+        self.block("PostgreSQL outbox store", async {
+            let (before, out) = after_pending(&client, &pending, client.query(&st, params)).await;
+            before.and(out)
+        })
     }
 
     /// Runs a statement and returns how many rows it changed.
     fn run(&self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
         let st = self.statement(sql)?;
         let client = self.client()?;
-        self.block("PostgreSQL outbox store", client.execute(&st, params))
+        let pending = self.pending.take();
+        self.block("PostgreSQL outbox store", async {
+            let (before, out) = after_pending(&client, &pending, client.execute(&st, params)).await;
+            before.and(out)
+        })
     }
 
     /// Runs SQL text without parameters (transaction control, DDL), `{s}` standing for the
-    /// schema.
+    /// schema, after the savepoint statements still pending.
     fn batch(&self, sql: &str) -> Result<()> {
         let client = self.client()?;
-        let text = sql.replace("{s}", &self.prefix);
+        let text = format!(
+            "{}{}",
+            self.pending.take(),
+            sql.replace("{s}", &self.prefix)
+        );
         self.block("PostgreSQL outbox store", client.batch_execute(&text))
     }
 
@@ -333,11 +387,14 @@ impl Session for PgStore {
     }
     fn begin(&self) -> Result<()> {
         self.now.set(None);
+        self.pending.take();
         self.ensure_connected()?;
         self.batch("BEGIN")
     }
     fn commit(&self) -> Result<()> {
         self.now.set(None);
+        // The last job's RELEASE goes with the COMMIT; a savepoint statement that failed
+        // fails the commit, so no job of the group is told its writes are durable.
         self.batch("COMMIT").map_err(|e| match e {
             OutboxError::Store(m) => OutboxError::Store(format!("commit failed: {m}")),
             other => other,
@@ -345,17 +402,27 @@ impl Session for PgStore {
     }
     fn rollback(&self) {
         self.now.set(None);
+        self.pending.take();
         let _ = self.batch("ROLLBACK");
     }
+    // Savepoints are sent with the job's first statement (or the commit), not in round trips
+    // of their own: a group of small jobs costs one round trip per statement.
     fn savepoint(&self) -> Result<()> {
-        self.batch("SAVEPOINT job")
+        self.pending.borrow_mut().push_str(SAVEPOINT);
+        Ok(())
     }
     fn end_savepoint(&self, keep: bool) -> Result<()> {
-        self.batch(if keep {
-            "RELEASE SAVEPOINT job"
+        let mut p = self.pending.borrow_mut();
+        if p.ends_with(SAVEPOINT) {
+            // The job ran no statement: nothing to keep or undo.
+            let n = p.len() - SAVEPOINT.len();
+            p.truncate(n);
+        } else if keep {
+            p.push_str("RELEASE SAVEPOINT job; ");
         } else {
-            "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job"
-        })
+            p.push_str("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job; ");
+        }
+        Ok(())
     }
     fn fleet_budget(&self) -> Option<Arc<dyn FleetBudget>> {
         Some(Arc::clone(&self.budget) as Arc<dyn FleetBudget>)

@@ -3,7 +3,7 @@
 //! ago is never grown), the late-usage audit. The rules that use them are in `store/logic.rs`.
 
 use super::PgStore;
-use crate::outbox::model::OutboxError;
+use crate::outbox::model::{OutboxError, Recorded};
 use crate::outbox::store::{Added, Recording, Usage};
 use crate::outbox::{quantity, windows};
 
@@ -22,6 +22,51 @@ impl PgStore {
 }
 
 impl Recording for PgStore {
+    fn record_common(&self, u: &Usage, now_s: i64) -> Result<Option<Recorded>, OutboxError> {
+        let deadline = windows::deadline(self.ctx.mode, u.hour);
+        // known: the id was recorded before (committed). up: the open slot grown or made.
+        // ev: the id claimed for it; not claimed only when another transaction claimed the
+        // same id meanwhile (it committed while this one waited for the slot's row).
+        let rows = self.rows(
+            "WITH known AS (SELECT EXISTS (SELECT 1 FROM {s}events WHERE event_id = $6::text) AS k), \
+             up AS (INSERT INTO {s}slots AS s (product, customer, dimension, hour, quantity, state, deadline, created_at) \
+               SELECT $1, $2, $3, $4, $5, 0, $7, $8 FROM known WHERE NOT known.k \
+               ON CONFLICT (product, customer, dimension, hour) DO UPDATE SET quantity = s.quantity + excluded.quantity \
+               WHERE s.state = 0 AND s.quantity + excluded.quantity <= $9 RETURNING s.id), \
+             ev AS (INSERT INTO {s}events (event_id, slot_id, quantity, recorded_at) \
+               SELECT $6, up.id, $5, $8 FROM up WHERE $6::text IS NOT NULL \
+               ON CONFLICT (event_id) DO NOTHING RETURNING 1) \
+             SELECT (SELECT k FROM known), (SELECT id FROM up), EXISTS (SELECT 1 FROM ev)",
+            &[
+                &self.ctx.product,
+                &u.customer,
+                &u.dimension,
+                &u.hour,
+                &u.millionths,
+                &u.event_id,
+                &deadline,
+                &now_s,
+                &quantity::MAX_MILLIONTHS,
+            ],
+        )?;
+        let r = &rows[0];
+        let (known, slot, claimed): (bool, Option<i64>, bool) = (r.get(0), r.get(1), r.get(2));
+        match slot {
+            _ if known => Ok(Some(Recorded::AlreadyKnown)),
+            None => Ok(None),
+            Some(id) if u.event_id.is_some() && !claimed => {
+                // Counted by the other transaction: take this one's quantity back out (this
+                // transaction holds the slot's row, so it is still open).
+                self.run(
+                    "UPDATE {s}slots SET quantity = quantity - $2 WHERE id = $1",
+                    &[&id, &u.millionths],
+                )?;
+                Ok(Some(Recorded::AlreadyKnown))
+            }
+            Some(_) => Ok(Some(Recorded::Counted)),
+        }
+    }
+
     fn take_event_id(
         &self,
         event_id: &str,
