@@ -58,6 +58,13 @@
 //!   standard retry strategy.
 //! - [`env_config`]: settings from the environment and the shared config files.
 //! - [`error`], [`service_error`]: how a call failed.
+//! - [`outbox`]: [`outbox::Outbox`], the durable outbox: usage recorded locally (SQLite, or
+//!   PostgreSQL for a fleet), aggregated per hour and delivered exactly once, each slot's fate
+//!   reported.
+//! - [`metrics`]: a client's counters and latency ([`client::Client::metrics`]).
+//! - [`redact`], [`quote`]: secrets out of every message, caller input quoted into one.
+//! - [`http_policy`], [`imds_region`]: the user agent and the refusal of redirects; the region
+//!   of the EC2 instance.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
