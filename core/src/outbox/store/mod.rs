@@ -17,12 +17,17 @@ use super::model::{LatePolicy, Mode, OutboxError, Recorded, SlotState, SlotView}
 /// What every statement needs to know about the outbox it serves.
 #[derive(Debug, Clone)]
 pub struct Ctx {
+    /// The outbox's mode; a store made in one mode refuses the other.
     pub mode: Mode,
+    /// The product every slot of this outbox is billed to.
     pub product: String,
     /// Machine mode: the identity slots are recorded under and sent for.
     pub identity: Option<String>,
+    /// Seconds after an hour ends before its slots are sealed.
     pub seal_delay: i64,
+    /// What becomes of usage for a sealed slot.
     pub late_policy: LatePolicy,
+    /// The outage schedule's longest pause, seconds.
     pub max_backoff_seconds: i64,
 }
 
@@ -44,6 +49,7 @@ impl Ctx {
 /// Slots taken for one request.
 #[derive(Debug, Clone, Default)]
 pub struct Claimed {
+    /// The slots, now sending, oldest first; `in_doubt` and `epochs` run parallel to it.
     pub slots: Vec<SlotView>,
     /// Whether a slot's last send ended without an answer (its fate unknown).
     pub in_doubt: Vec<bool>,
@@ -57,23 +63,37 @@ pub struct Claimed {
 /// Who holds claimed slots, and for how long after each claim or renewal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lease {
+    /// This process's name on the lease (host, pid and a random part).
     pub holder: String,
+    /// How long the lease lasts after each claim or renewal, milliseconds.
     pub ms: i64,
 }
 
 /// What became of one slot after a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Completion {
+    /// Done: the slot's final state.
     Terminal {
+        /// Accepted, duplicate, conflict, rejected or expired.
         state: SlotState,
+        /// AWS's id of the record, when it took it.
         metering_record_id: Option<String>,
+        /// AWS's reason, for a refusal.
         reason: Option<String>,
     },
     /// Back to sealed, tried again after the outage schedule's pause; `in_doubt` when the
     /// request may have reached AWS.
-    Retry { reason: String, in_doubt: bool },
+    Retry {
+        /// What went wrong, for the attempt log.
+        reason: String,
+        /// The request may have been recorded by AWS (no answer came).
+        in_doubt: bool,
+    },
     /// Refused as part of a batch that is being bisected: logged, the slot stays sending.
-    Bisected { reason: String },
+    Bisected {
+        /// AWS's refusal of the whole batch, for the attempt log.
+        reason: String,
+    },
 }
 
 /// What adding usage to a slot found.
@@ -90,22 +110,32 @@ pub enum Added {
 /// One row of the stats: slots of one state, ours or another machine's.
 #[derive(Debug, Clone, Copy)]
 pub struct StateCount {
+    /// The state counted.
     pub state: SlotState,
+    /// Slots of another machine identity (a copied store).
     pub foreign: bool,
+    /// How many slots.
     pub count: u64,
+    /// The earliest hour among them, Unix seconds.
     pub oldest_hour: i64,
+    /// The earliest deadline among them, Unix seconds.
     pub first_deadline: i64,
 }
 
 /// One entry of the append-only attempt log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Attempt {
+    /// When the answer (or its absence) was written, Unix milliseconds by the store's clock.
     pub at_ms: i64,
+    /// AWS's `x-amzn-RequestId`, when an answer came: what AWS support asks for.
     pub request_id: Option<String>,
+    /// What came of it, in words ("accepted", "retry: ThrottlingException: ...").
     pub outcome: String,
 }
 
+/// What a store statement returns.
 pub type Result<T> = std::result::Result<T, OutboxError>;
+/// The future of an async store call.
 pub type FutResult<'a, T> =
     std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send + 'a>>;
 
@@ -125,13 +155,19 @@ impl<T: Session + Recording + Slots> Store for T {}
 /// The connection and its transactions; `now_ms` is the instant the rules of the current
 /// transaction use.
 pub trait Session: Send {
+    /// The outbox this store serves.
     fn ctx(&self) -> &Ctx;
     /// Now, for the current transaction: the outbox's clock, or the database's.
     fn now_ms(&self) -> Result<i64>;
 
+    /// Starts the writer's transaction (one per group of calls).
     fn begin(&self) -> Result<()>;
+    /// Commits it: durable when this returns Ok (what `record`'s guarantee rests on).
     fn commit(&self) -> Result<()>;
+    /// Undoes it. Nothing to return: when ROLLBACK itself fails the connection is gone or
+    /// the transaction already ended, and either way none of it was committed.
     fn rollback(&self);
+    /// Starts a savepoint, so one call of a group can fail without undoing the others.
     fn savepoint(&self) -> Result<()>;
     /// Ends the savepoint: its writes kept when `keep`, undone otherwise.
     fn end_savepoint(&self, keep: bool) -> Result<()>;
@@ -198,6 +234,7 @@ pub trait Slots: Session {
     fn failures_and_deadline(&self, id: i64) -> Result<(i64, i64)>;
     /// Back to sealed until `next_ms`, only while the claim `epoch` holds.
     fn set_retry(&self, id: i64, epoch: i64, next_ms: i64, in_doubt: bool) -> Result<bool>;
+    /// Appends to the slot's attempt log (`Attempt`).
     fn log_attempt(
         &self,
         id: i64,
@@ -206,11 +243,13 @@ pub trait Slots: Session {
         outcome: &str,
     ) -> Result<()>;
 
+    /// The slots with these ids, in the order given.
     fn views(&self, ids: &[i64]) -> Result<Vec<SlotView>>;
     /// Every slot of an hour, in key order.
     fn slots_of_hour(&self, hour: i64) -> Result<Vec<SlotView>>;
     /// Undelivered slots of ours that are due for sending (flush waits for none).
     fn pending_due(&self) -> Result<u64>;
+    /// Slots per state (and ours or foreign), for the stats.
     fn state_counts(&self) -> Result<Vec<StateCount>>;
     /// The attempt log of one slot, oldest first.
     fn attempts(&self, slot_id: i64) -> Result<Vec<Attempt>>;
