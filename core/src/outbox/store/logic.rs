@@ -12,9 +12,13 @@ use crate::outbox::{quantity, windows};
 pub struct Usage {
     /// Customer (SaaS) or machine identity.
     pub customer: String,
+    /// The dimension, checked.
     pub dimension: String,
+    /// The start of the event's hour, Unix seconds.
     pub hour: i64,
+    /// The quantity in millionths of a unit.
     pub millionths: i64,
+    /// The caller's key, checked.
     pub event_id: Option<String>,
 }
 
@@ -187,6 +191,8 @@ impl dyn Store + '_ {
         self.views(&terminal)
     }
 
+    /// `Outbox::stats` at `now_s`: foreign slots counted apart, the oldest pending hour and
+    /// the seconds to the first expiry (-1 when nothing is pending).
     pub fn stats(&self, now_s: i64) -> Result<Stats> {
         let mut s = Stats {
             seconds_to_first_expiry: -1,
