@@ -83,6 +83,9 @@ struct Outage {
     last_error: String,
 }
 
+/// An open PostgreSQL store: the writer thread's connection (reconnected with backoff), this
+/// process's name on its leases, and the schema its tables are in; any number of processes
+/// open one on the same schema.
 pub struct PgStore {
     target: Target,
     ctx: Ctx,
