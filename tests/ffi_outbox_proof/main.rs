@@ -592,3 +592,4 @@ fn outage_longer_than_the_window_expires_and_reports() {
 }
 
 mod bench;
+mod bench_paths;
