@@ -392,7 +392,10 @@ impl Session for PgStore {
         self.now.set(None);
         self.pending.take();
         self.ensure_connected()?;
-        self.batch("BEGIN")
+        // Sent with the first statement: a lost connection shows there, as an error of
+        // every job of the group.
+        self.pending.borrow_mut().push_str("BEGIN; ");
+        Ok(())
     }
     fn commit(&self) -> Result<()> {
         self.now.set(None);
