@@ -244,7 +244,8 @@ pub struct Options {
     /// URL wins).
     pub postgres_schema: Option<String>,
     /// PostgreSQL: how long claimed slots stay with this process without a renewal; another
-    /// process resumes them after that (default 30 s, renewed every third of it).
+    /// process resumes them after that (default 30 s, renewed every third of it; real
+    /// seconds on the database's clock, whatever `clock` says).
     pub lease_seconds: i64,
 }
 

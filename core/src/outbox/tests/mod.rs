@@ -208,9 +208,10 @@ pub struct Harness {
     pub clock: Arc<ManualClock>,
     pub reports: Arc<Mutex<Vec<SlotView>>>,
     pub path: PathBuf,
-    /// The database of a PostgreSQL harness (dropped after the outbox).
+    /// The database of a PostgreSQL harness, held until the outbox is closed (fields drop
+    /// in order).
     #[cfg(feature = "postgres")]
-    pub pg: Option<pg_support::Postgres>,
+    _pg: Option<pg_support::Postgres>,
 }
 
 /// A fresh PostgreSQL database: fails loudly when no server can start (MPM_SKIP_POSTGRES=1
@@ -268,7 +269,7 @@ impl Harness {
             reports,
             path,
             #[cfg(feature = "postgres")]
-            pg,
+            _pg: pg,
         }
     }
 

@@ -3,7 +3,10 @@
 //! a holder and an expiry on the database's clock, and an epoch bumped by every claim. A
 //! completion or renewal is written only while its epoch still holds, so a sender that lost
 //! its lease (stopped, cut off) cannot overwrite what the next one did. A sending slot whose
-//! lease expired is due again, in doubt (its request may have reached AWS).
+//! lease expired is due again, in doubt (its request may have reached AWS). Leases run on the
+//! database's real clock (`clock_timestamp()`) even under a test clock: they measure how
+//! long a sender has been silent, in real seconds, while a test's clock may run hours a
+//! second.
 
 use tokio_postgres::Row;
 
@@ -13,6 +16,13 @@ use crate::outbox::store::logic::expiry_reason;
 use crate::outbox::store::{Attempt, Claimed, Slots, StateCount};
 
 type R<T> = Result<T, OutboxError>;
+
+/// The database's real time in ms, for leases.
+macro_rules! db_now_ms {
+    () => {
+        "(extract(epoch from clock_timestamp()) * 1000)::int8"
+    };
+}
 
 /// The columns of a `SlotView`, in `view`'s order.
 macro_rules! view_columns {
@@ -75,9 +85,12 @@ impl Slots for PgStore {
 
     fn sweep(&self, now_s: i64) -> R<Vec<SlotView>> {
         let due = self.rows(
-            "SELECT id, deadline FROM {s}slots WHERE deadline <= $1 \
-             AND (state IN (0, 1) OR (state = 2 AND lease_until_ms <= $1 * 1000)) \
-             FOR UPDATE SKIP LOCKED",
+            concat!(
+                "SELECT id, deadline FROM {s}slots WHERE deadline <= $1 \
+                 AND (state IN (0, 1) OR (state = 2 AND lease_until_ms <= ",
+                db_now_ms!(),
+                ")) FOR UPDATE SKIP LOCKED"
+            ),
             &[&now_s],
         )?;
         let mut ids = Vec::with_capacity(due.len());
@@ -95,15 +108,16 @@ impl Slots for PgStore {
     fn claim(&self, now_ms: i64, limit: usize) -> R<Claimed> {
         let now_s = now_ms.div_euclid(1000);
         let lease = self.lease();
-        let until = now_ms + lease.ms;
         let rows = self.rows(
             concat!(
                 "WITH picked AS (SELECT id FROM {s}slots WHERE product = $1 AND deadline > $3 \
-                 AND ((state = 1 AND next_attempt_ms <= $2) OR (state = 2 AND lease_until_ms <= $2)) \
-                 ORDER BY hour, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
+                 AND ((state = 1 AND next_attempt_ms <= $2) OR (state = 2 AND lease_until_ms <= ",
+                db_now_ms!(),
+                ")) ORDER BY hour, id LIMIT $4 FOR UPDATE SKIP LOCKED) \
                  UPDATE {s}slots s SET state = 2, attempts = s.attempts + 1, epoch = s.epoch + 1, \
-                 in_doubt = (s.in_doubt OR s.state = 2), lease_holder = $5, lease_until_ms = $6 \
-                 FROM picked WHERE s.id = picked.id RETURNING s.in_doubt, s.epoch, ",
+                 in_doubt = (s.in_doubt OR s.state = 2), lease_holder = $5, lease_until_ms = ",
+                db_now_ms!(),
+                " + $6::int8 FROM picked WHERE s.id = picked.id RETURNING s.in_doubt, s.epoch, ",
                 "s.id, s.product, s.customer, s.dimension, s.hour, s.quantity, s.state, \
                  s.metering_record_id, s.reason, s.client_token, s.attempts, s.deadline"
             ),
@@ -113,7 +127,7 @@ impl Slots for PgStore {
                 &now_s,
                 &(limit as i64),
                 &lease.holder,
-                &until,
+                &lease.ms,
             ],
         )?;
         let mut got: Vec<(SlotView, bool, i64)> = rows
@@ -147,13 +161,16 @@ impl Slots for PgStore {
         })
     }
 
-    fn renew(&self, claimed: &Claimed, now_ms: i64) -> R<bool> {
+    fn renew(&self, claimed: &Claimed, _now_ms: i64) -> R<bool> {
         let ids: Vec<i64> = claimed.slots.iter().map(|s| s.id).collect();
-        let until = now_ms + self.lease_ms;
         let n = self.run(
-            "UPDATE {s}slots s SET lease_until_ms = $3 FROM unnest($1::int8[], $2::int8[]) AS c(id, epoch) \
-             WHERE s.id = c.id AND s.epoch = c.epoch AND s.state = 2",
-            &[&ids, &claimed.epochs, &until],
+            concat!(
+                "UPDATE {s}slots s SET lease_until_ms = ",
+                db_now_ms!(),
+                " + $3::int8 FROM unnest($1::int8[], $2::int8[]) AS c(id, epoch) \
+                 WHERE s.id = c.id AND s.epoch = c.epoch AND s.state = 2"
+            ),
+            &[&ids, &claimed.epochs, &self.lease_ms],
         )?;
         Ok(n as usize == ids.len())
     }
