@@ -582,7 +582,8 @@ typedef struct mpm_outbox mpm_outbox;
 /**
  * Settings for `mpm_outbox_open`. Methods: `mpm_outbox_options_new`, `_free`, `_set_mode`,
  * `_set_product_code`, `_set_seal_delay`, `_set_late_policy`, `_set_max_requests_per_second`,
- * `_set_machine_identity`, `_set_on_terminal`, and for testing `_set_sqlite_vfs`,
+ * `_set_machine_identity`, `_set_on_terminal`, `_set_postgres_schema`, `_set_lease_seconds`,
+ * and for testing `_set_sqlite_vfs`,
  * `_set_clock`. Not for use from two threads at once.
  */
 typedef struct mpm_outbox_options mpm_outbox_options;
@@ -1334,10 +1335,15 @@ mpm_result mpm_set_log_callback(uint32_t min_level, mpm_log_callback callback, v
 mpm_result mpm_client_get_metrics(const mpm_client *client, mpm_client_metrics *out);
 
 /**
- * Opens or creates the outbox store at the file path `store` (a local disk: not NFS; one
- * process per file, a second open is refused with MPM_ERR_STORE_LOCKED), checks its settings
- * and schema, resumes every unfinished slot and starts delivering through `client` (its
- * region, endpoint, credentials and retry policy; the outbox keeps its own reference).
+ * Opens or creates the outbox store `store`, checks its settings and schema, resumes every
+ * unfinished slot and starts delivering through `client` (its region, endpoint, credentials
+ * and retry policy; the outbox keeps its own reference). `store` is a file path (embedded
+ * SQLite on a local disk, not NFS; one process per file, a second open is refused with
+ * MPM_ERR_STORE_LOCKED) or a `postgres://user:password@host:port/database` URL (fleet mode,
+ * SaaS only: any number of processes share it; its tables are in the schema `mpmeter`, or
+ * the URL's `schema=NAME`; TLS by the URL's `sslmode`; the password appears in no message).
+ * A PostgreSQL store connects before this returns (at most about 5 s when the server does
+ * not answer), so it must not be called on a library runtime thread.
  * `options` is copied; NULL means the defaults, which lack the required product code.
  * Returns quickly and never waits for the network, except in machine mode without
  * `mpm_outbox_options_set_machine_identity`, where it asks the metadata services (at most
@@ -1452,6 +1458,21 @@ mpm_result mpm_outbox_options_set_late_policy(mpm_outbox_options *options, uint3
  * At most `n` requests a second (1 to 1000; default 10, AWS's limit per account and region).
  */
 mpm_result mpm_outbox_options_set_max_requests_per_second(mpm_outbox_options *options, uint32_t n);
+
+/**
+ * Fleet mode (a postgres:// store): the schema of the outbox's tables (copied; 1 to 63
+ * lower-case letters, digits or `_`, not starting with a digit or `pg_`; default "mpmeter";
+ * a `schema=` in the URL wins). A library built without the `postgres` feature refuses it.
+ */
+mpm_result mpm_outbox_options_set_postgres_schema(mpm_outbox_options *options, const char *schema);
+
+/**
+ * Fleet mode (a postgres:// store): how long the slots this process claimed stay its own
+ * without a renewal, 5 to 3600 real seconds (default 30); renewed every third of it while
+ * a request runs, and resumed by another process once it passed (a process killed or
+ * stopped mid-request).
+ */
+mpm_result mpm_outbox_options_set_lease_seconds(mpm_outbox_options *options, int64_t seconds);
 
 /**
  * Machine mode: this machine's identity (copied; e.g. "ec2-instance:i-0abc"). Without it,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::error::{mpm_result, to_code, to_ptr, FfiError, FfiResult};
 use super::handle::{free_boxed, impl_castable, to_boxed_ptr, try_mut};
+use super::outbox::outbox_error;
 use super::outbox_slot::{mpm_outbox_slot, SlotC};
 use super::panic::ffi_boundary;
 use super::strings::required_str;
@@ -30,7 +31,8 @@ pub type mpm_outbox_slot_fn =
 
 /// Settings for `mpm_outbox_open`. Methods: `mpm_outbox_options_new`, `_free`, `_set_mode`,
 /// `_set_product_code`, `_set_seal_delay`, `_set_late_policy`, `_set_max_requests_per_second`,
-/// `_set_machine_identity`, `_set_on_terminal`, and for testing `_set_sqlite_vfs`,
+/// `_set_machine_identity`, `_set_on_terminal`, `_set_postgres_schema`, `_set_lease_seconds`,
+/// and for testing `_set_sqlite_vfs`,
 /// `_set_clock`. Not for use from two threads at once.
 #[allow(non_camel_case_types)]
 pub struct mpm_outbox_options {
@@ -159,6 +161,55 @@ pub extern "C" fn mpm_outbox_options_set_max_requests_per_second(
                 return Err(invalid(format!("the rate limit must be 1 to 1000 requests a second (got {n})")));
             }
             o.max_requests_per_second = f64::from(n);
+            Ok(())
+        })
+    }
+}
+
+/// Fleet mode (a postgres:// store): the schema of the outbox's tables (copied; 1 to 63
+/// lower-case letters, digits or `_`, not starting with a digit or `pg_`; default "mpmeter";
+/// a `schema=` in the URL wins). A library built without the `postgres` feature refuses it.
+#[no_mangle]
+pub extern "C" fn mpm_outbox_options_set_postgres_schema(
+    options: *mut mpm_outbox_options,
+    schema: *const c_char,
+) -> mpm_result {
+    ffi_boundary! {
+        set(options, |o| {
+            let schema = required_str(schema, "schema")?;
+            check_postgres_schema(&schema)?;
+            o.postgres_schema = Some(schema);
+            Ok(())
+        })
+    }
+}
+
+#[cfg(feature = "postgres")]
+fn check_postgres_schema(schema: &str) -> FfiResult<()> {
+    mpmeter_core::outbox::store::postgres::check_schema(schema).map_err(outbox_error)
+}
+
+#[cfg(not(feature = "postgres"))]
+fn check_postgres_schema(schema: &str) -> FfiResult<()> {
+    Err(invalid(format!(
+        "schema {}: this library is built without the postgres feature",
+        mpmeter_core::quote::quote(schema)
+    )))
+}
+
+/// Fleet mode (a postgres:// store): how long the slots this process claimed stay its own
+/// without a renewal, 5 to 3600 real seconds (default 30); renewed every third of it while
+/// a request runs, and resumed by another process once it passed (a process killed or
+/// stopped mid-request).
+#[no_mangle]
+pub extern "C" fn mpm_outbox_options_set_lease_seconds(
+    options: *mut mpm_outbox_options,
+    seconds: i64,
+) -> mpm_result {
+    ffi_boundary! {
+        set(options, |o| {
+            mpmeter_core::outbox::check_lease_seconds(seconds).map_err(outbox_error)?;
+            o.lease_seconds = seconds;
             Ok(())
         })
     }

@@ -152,6 +152,16 @@ fn check_text(what: &str, s: &str, max: usize) -> Result<(), OutboxError> {
     Ok(())
 }
 
+/// A fleet lease's length: 5 s (a request's round trip with room to renew) to an hour.
+pub fn check_lease_seconds(seconds: i64) -> Result<(), OutboxError> {
+    if !(5..=3600).contains(&seconds) {
+        return Err(OutboxError::InvalidArgument(format!(
+            "the lease must be 5 to 3600 seconds (got {seconds})"
+        )));
+    }
+    Ok(())
+}
+
 /// Checks the options every store needs and makes the context of its statements.
 fn check_options(options: &Options) -> Result<Ctx, OutboxError> {
     let product = options
@@ -181,12 +191,7 @@ fn check_options(options: &Options) -> Result<Ctx, OutboxError> {
             options.seal_delay_seconds
         )));
     }
-    if !(5..=3600).contains(&options.lease_seconds) {
-        return Err(OutboxError::InvalidArgument(format!(
-            "the lease must be 5 to 3600 seconds (got {})",
-            options.lease_seconds
-        )));
-    }
+    check_lease_seconds(options.lease_seconds)?;
     Ok(Ctx {
         mode: options.mode,
         product,
