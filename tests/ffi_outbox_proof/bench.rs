@@ -6,7 +6,7 @@
 //! - durable records a second from 16 threads, one event a call (group commit: one fsync covers
 //!   every caller waiting), and in batches of 100 from 16 threads and from one thread; each
 //!   through the C API and through the core's Rust API side by side (bench_paths.rs), runs
-//!   alternating so that both see the same load;
+//!   alternating (A B B A) so that both see the same load;
 //! - resident memory while 1,000,000 events are recorded through the C API;
 //! - delivery of 10,000 slots to the emulator at 10 requests a second (25 records each).
 //!
@@ -73,7 +73,7 @@ fn latency(way: &dyn Way, n: usize) -> (f64, f64) {
     (lat[n / 2], lat[n * 99 / 100])
 }
 
-/// Both ways, alternating, each workload twice: "BENCH name_way run1 run2".
+/// Both ways, alternating, each workload twice: "BENCH name_way run1 run2" (in the order run).
 fn side_by_side(ways: &[&dyn Way]) {
     type Load = (&'static str, usize, usize, usize);
     let loads: [Load; 3] = [
@@ -84,8 +84,13 @@ fn side_by_side(ways: &[&dyn Way]) {
     for (name, threads, per, batch) in loads {
         load();
         let mut runs: Vec<(&str, f64)> = Vec::new();
+        // A B B A: neither way always runs first, or right after the other.
         for rep in 0..2 {
-            for w in ways {
+            let order: Vec<&&dyn Way> = match rep {
+                0 => ways.iter().collect(),
+                _ => ways.iter().rev().collect(),
+            };
+            for w in order {
                 let tag = format!("{name}-{rep}");
                 runs.push((w.name(), throughput(*w, &tag, threads, per, batch)));
             }
