@@ -285,6 +285,11 @@ fn machine_mode_sends_meter_usage_with_the_token_chosen_at_seal() {
     h.fake.on_meter(|_| Err(Error::Timeout("no answer".into())));
     h.clock.set_secs(utc(2028, 2, 29, 23, 10));
     let _ = h.outbox.flush(Some(Duration::from_millis(200)));
+    // The unanswered send happened and is written back (a loaded machine may need longer
+    // than the flush above), so the next one is a resend.
+    h.wait_until(|| {
+        !h.fake.meters.lock().unwrap().is_empty() && h.slots(t)[0].state == SlotState::Sealed
+    });
     h.fake.on_meter(|i| {
         Ok(MeterUsageOutput {
             metering_record_id: Some(format!("mr-{}", i.client_token.clone().unwrap())),

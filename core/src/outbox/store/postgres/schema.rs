@@ -35,8 +35,11 @@ const MIGRATIONS: &[&str] = &[
          lease_until_ms int8 NOT NULL DEFAULT 0,
          UNIQUE (product, customer, dimension, hour)
      );
+     -- Every sender's loop reads these (claim, seal, sweep): partial indexes keep them small
+     -- while delivered slots pile up.
      CREATE INDEX slots_due ON {s}slots (product, hour, id) WHERE state IN (1, 2);
      CREATE INDEX slots_open ON {s}slots (hour) WHERE state = 0;
+     CREATE INDEX slots_expiring ON {s}slots (deadline) WHERE state IN (0, 1, 2);
      CREATE INDEX slots_by_hour ON {s}slots (hour);
      CREATE TABLE {s}events (
          event_id text PRIMARY KEY,

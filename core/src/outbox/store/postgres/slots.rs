@@ -63,7 +63,7 @@ impl Slots for PgStore {
     fn seal(&self, now_s: i64, delay: Option<i64>, customer: Option<&str>) -> R<usize> {
         let n = self.run(
             "UPDATE {s}slots SET state = 1, sealed_at = $2 WHERE state = 0 \
-             AND ($1::int8 IS NULL OR hour + 3600 + $1 <= $2) AND ($3::text IS NULL OR customer = $3)",
+             AND ($1::int8 IS NULL OR hour <= $2::int8 - 3600 - $1::int8) AND ($3::text IS NULL OR customer = $3)",
             &[&delay, &now_s, &customer],
         )?;
         if n > 0 {
@@ -86,7 +86,7 @@ impl Slots for PgStore {
     fn sweep(&self, now_s: i64) -> R<Vec<SlotView>> {
         let due = self.rows(
             concat!(
-                "SELECT id, deadline FROM {s}slots WHERE deadline <= $1 \
+                "SELECT id, deadline FROM {s}slots WHERE deadline <= $1 AND state IN (0, 1, 2) \
                  AND (state IN (0, 1) OR (state = 2 AND lease_until_ms <= ",
                 db_now_ms!(),
                 ")) FOR UPDATE SKIP LOCKED"
