@@ -48,6 +48,7 @@ mod api;
 #[allow(dead_code)]
 mod sim;
 
+mod bench;
 mod procs;
 mod stream;
 mod ticker;
@@ -57,12 +58,20 @@ use postgres_support::Postgres;
 use procs::{env, env_u64, out, Proc};
 use sim::{splitmix, EmuAdmin, SharedClock, T0_MS};
 use std::collections::{BTreeMap, HashSet};
+use std::ffi::c_void;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stream::*;
 
 const WORKERS: usize = 3;
+/// The workers' lease (the shortest the outbox allows): the stopped worker is held past it.
+const LEASE_SECONDS: i64 = 5;
+
+extern "C" {
+    // Fleet mode's options (not in the proof's api.rs, which is SQLite's).
+    fn mpm_outbox_options_set_lease_seconds(options: *mut mpm_outbox_options, seconds: i64) -> i32;
+}
 
 /// A line of the parent's story on stderr, with the seconds since the test began.
 fn log(msg: &str) {
@@ -86,6 +95,7 @@ fn child_process() {
     match env("MPM_FLEET_ROLE").as_deref() {
         None => return,
         Some("worker") => worker(),
+        Some("bench") => bench::bench_worker(),
         Some(other) => panic!("unknown role {other}"),
     }
     std::process::exit(0);
@@ -131,6 +141,10 @@ fn open_outbox(url: &str, endpoint: &str, clock: &SharedClock, password: &str) -
                 mpm_outbox_options_set_on_terminal(o, Some(on_terminal), std::ptr::null_mut()),
                 MPM_OK
             );
+            assert_eq!(
+                mpm_outbox_options_set_lease_seconds(o, LEASE_SECONDS),
+                MPM_OK
+            );
             let ob = mpm_outbox_open(client as *const c_void, cs(url).as_ptr(), o);
             // Read before the next call into the library replaces it.
             let m = if ob.is_null() {
@@ -154,8 +168,6 @@ fn open_outbox(url: &str, endpoint: &str, clock: &SharedClock, password: &str) -
         std::thread::sleep(Duration::from_millis(200));
     }
 }
-
-use std::ffi::c_void;
 
 fn worker() {
     let url = env("MPM_FLEET_DB").unwrap();
@@ -525,6 +537,8 @@ fn fleet(seed: u64) -> Result<Report, String> {
     let restart_at = Instant::now() + Duration::from_secs(10);
     let mut restarted = false;
     let mut stop_cycle_done = false;
+    let mut resumed_at: Option<Instant> = None;
+    let mut chaos_rounds = 0u64;
     let mut taken_over: Vec<String> = Vec::new();
     let mut stopped_secs = 0.0;
     let min_recording = Duration::from_secs(24);
@@ -538,8 +552,18 @@ fn fleet(seed: u64) -> Result<Report, String> {
             log("the clock jumps an hour");
             next_jump = now + Duration::from_secs(4);
         }
+        // The database is left alone while worker 0 is stopped and for 3 s after it goes on,
+        // so that its late completion reaches the database (and is fenced there) rather than
+        // failing on a connection that was cut meanwhile.
+        let w0 = &fleet.workers[0];
+        let db_quiet = w0.stopped_since.is_some()
+            || (w0.stops_itself && w0.proc.as_ref().is_some_and(|p| p.stopped()))
+            || resumed_at.is_some_and(|t: Instant| t.elapsed() < Duration::from_secs(3));
         if now >= next_chaos {
-            if fleet.random() % 3 == 0 {
+            // Every third round ends the sessions (when the database may be touched), the
+            // others SIGKILL a worker.
+            chaos_rounds += 1;
+            if chaos_rounds % 3 == 0 && !db_quiet {
                 let n = pg.terminate_backends();
                 log(&format!("pg_terminate_backend: {n} sessions ended"));
                 fleet.tally.sessions_ended += n;
@@ -549,7 +573,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
             }
             next_chaos = now + Duration::from_millis(1000 + fleet.random() % 1500);
         }
-        if !restarted && now >= restart_at {
+        if !restarted && now >= restart_at && !db_quiet {
             // Every session ends, and for a moment nothing answers.
             log("PostgreSQL restarts");
             pg.restart();
@@ -577,6 +601,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 w0.stopped_since = None;
                 w0.stops_itself = false;
                 stop_cycle_done = true;
+                resumed_at = Some(Instant::now());
             } else if since.elapsed() > Duration::from_secs(90) {
                 return Err(format!(
                     "the stopped worker's slots {taken_over:?} were not taken over in 90 s"
@@ -584,7 +609,8 @@ fn fleet(seed: u64) -> Result<Report, String> {
             }
         }
         let elapsed = started.elapsed();
-        if stop_cycle_done && restarted && elapsed >= min_recording {
+        if stop_cycle_done && restarted && fleet.tally.terminations >= 2 && elapsed >= min_recording
+        {
             break;
         }
         if now > recording_deadline {

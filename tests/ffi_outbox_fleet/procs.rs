@@ -81,6 +81,11 @@ impl Proc {
         let (tx, rx) = std::sync::mpsc::channel();
         let reader = std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                // libtest starts the child's first line with the test's name.
+                let line = match line.strip_prefix("test child_process ... ") {
+                    Some(rest) => rest.to_string(),
+                    None => line,
+                };
                 if tx.send(line).is_err() {
                     break;
                 }
