@@ -233,6 +233,9 @@ async fn pace(sh: &Shared) -> bool {
     ok
 }
 
+/// Tries for a turn while the budget's connection fails, 200 ms apart.
+const BUDGET_TRIES: u32 = 10;
+
 /// A turn missed by more than this (the process was descheduled or stopped, the answer was
 /// slow) is given up and a new one taken: a late request could meet the next ones' and
 /// exceed the rate.
@@ -246,10 +249,19 @@ fn fleet_interval_us(sh: &Shared) -> i64 {
 
 async fn fleet_turn(sh: &Shared, budget: &dyn FleetBudget) -> bool {
     let interval_us = fleet_interval_us(sh);
+    let mut failures = 0;
     loop {
         let asked = tokio::time::Instant::now();
-        let Ok(wait) = budget.reserve(interval_us).await else {
-            return false;
+        let wait = match budget.reserve(interval_us).await {
+            Ok(w) => w,
+            // A terminated session is made again at once; a server away for longer leaves
+            // the claimed slots to their lease.
+            Err(_) if failures < BUDGET_TRIES => {
+                failures += 1;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+            Err(_) => return false,
         };
         // The turn was taken somewhere between asking and the answer: waiting from the
         // answer is never early, and late by at most the way there and back.

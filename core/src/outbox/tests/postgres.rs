@@ -485,3 +485,32 @@ fn a_dead_senders_slots_are_resumed_by_another_process_after_its_lease() {
     assert_eq!(reports_b.lock().unwrap().len(), 3);
     assert!(reports_a.lock().unwrap().is_empty());
 }
+
+#[test]
+fn a_transaction_left_open_by_a_stopped_process_stops_blocking_others() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 600));
+    let (a, b) = (store(&pg.url(), &clock), store(&pg.url(), &clock));
+    // A grows the slot and stops before its commit (as under SIGSTOP): it holds the row.
+    a.begin().unwrap();
+    (&a as &dyn Store)
+        .record(&usage("c1", hour), hour + 600)
+        .unwrap();
+    // B's record of the same slot waits for the row, until the server ends A's idle
+    // transaction; then it goes through, and A's uncommitted usage is gone.
+    let t0 = std::time::Instant::now();
+    let r = tx(&b, |s| s.record(&usage("c1", hour), hour + 600));
+    let waited = t0.elapsed();
+    assert_eq!(r.unwrap(), Recorded::Counted);
+    assert!(waited < Duration::from_secs(25), "waited {waited:?}");
+    assert!(
+        a.commit().is_err(),
+        "the stopped transaction was still committed"
+    );
+    a.rollback();
+    let q = tx(&b, |s| {
+        s.slots_of_hour(hour).unwrap()[0].quantity_millionths
+    });
+    assert_eq!(q, 1_000_000);
+}

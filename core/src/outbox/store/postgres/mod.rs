@@ -32,6 +32,8 @@ use crate::outbox::model::OutboxError;
 
 /// Longest wait for one statement: a server that stopped answering is a lost connection.
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(30);
+/// A transaction of this process left idle this long is ended by the server (see `begin`).
+const IDLE_IN_TRANSACTION: Duration = Duration::from_secs(10);
 /// Pauses between connection attempts while the server is away: from the first to the last.
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
@@ -393,8 +395,14 @@ impl Session for PgStore {
         self.pending.take();
         self.ensure_connected()?;
         // Sent with the first statement: a lost connection shows there, as an error of
-        // every job of the group.
-        self.pending.borrow_mut().push_str("BEGIN; ");
+        // every job of the group. A process stopped mid-transaction (SIGSTOP, a VM paused)
+        // would hold its rows' locks and stall every other process's records on them: the
+        // server ends such a transaction after IDLE_IN_TRANSACTION (set per transaction,
+        // so it holds behind a transaction pooler too).
+        self.pending.borrow_mut().push_str(&format!(
+            "BEGIN; SET LOCAL idle_in_transaction_session_timeout = {}; ",
+            IDLE_IN_TRANSACTION.as_millis()
+        ));
         Ok(())
     }
     fn commit(&self) -> Result<()> {
