@@ -514,3 +514,37 @@ fn a_transaction_left_open_by_a_stopped_process_stops_blocking_others() {
     });
     assert_eq!(q, 1_000_000);
 }
+
+#[test]
+fn a_seal_in_one_process_wakes_the_sender_of_another() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 3700));
+    let reports = Arc::new(Mutex::new(vec![]));
+    let fake = Fake::new();
+    // B would not look for work for a minute by itself.
+    let b = Outbox::open_postgres(
+        &pg.url(),
+        Options {
+            idle_tick: Duration::from_secs(60),
+            ..options(&clock, &reports)
+        },
+        fake.clone(),
+        runtime().handle(),
+    )
+    .unwrap();
+    // B's first look found nothing and it sleeps; its LISTEN is up.
+    std::thread::sleep(Duration::from_millis(1000));
+    let a = store(&pg.url(), &clock);
+    sealed_slots(&a, hour, 2, hour + 3700);
+    let t0 = std::time::Instant::now();
+    while fake.batch_count() == 0 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "the NOTIFY did not wake the other sender"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(fake.batches.lock().unwrap()[0].usage_records.len(), 2);
+    b.close(Duration::from_secs(1));
+}
