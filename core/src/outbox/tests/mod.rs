@@ -33,6 +33,7 @@ pub mod pg_support;
 
 /// MPM_SKIP_POSTGRES=1: the PostgreSQL tests pass without running (said on stderr). Without
 /// it a server that cannot start fails them.
+#[cfg(feature = "postgres")]
 pub fn skip_postgres() -> bool {
     let skip = std::env::var("MPM_SKIP_POSTGRES").is_ok_and(|v| v == "1");
     if skip {
@@ -43,6 +44,7 @@ pub fn skip_postgres() -> bool {
 
 /// Which store a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 pub enum Backend {
     Sqlite,
     Postgres,
