@@ -74,9 +74,11 @@ int main(int argc, char **argv) {
         mpm_outbox_options_set_on_terminal(options, on_terminal, NULL) != MPM_OK)
         return fail("options");
     mpm_outbox *outbox = mpm_outbox_open(client, store, options);
+    /* The error first: the next call into mpmeter (even a _free) replaces it. */
+    if (!outbox) rc = fail("mpm_outbox_open");
     mpm_outbox_options_free(options); /* the outbox copied them */
     mpm_client_free(client);          /* and keeps its own client */
-    if (!outbox) return fail("mpm_outbox_open");
+    if (!outbox) return rc;
 
     int64_t now = (int64_t)time(NULL);
     for (i = 0; i <= events; i++) {

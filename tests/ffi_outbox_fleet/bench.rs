@@ -161,33 +161,7 @@ fn bench_fleet() {
     let Some(pg) = Postgres::start_own() else {
         return;
     };
-    let control = std::env::temp_dir().join(format!("mpm-fleet-bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&control);
-    std::fs::create_dir_all(&control).unwrap();
-    let t0 = (T0_MS / 1000).to_string();
-    let rate = RATE_LIMIT.to_string();
-    let emu = emulator_support::Emulator::start(&[
-        "--no-auth",
-        "--clock-now",
-        &t0,
-        "--rate-limit",
-        &rate,
-    ]);
-    let admin = EmuAdmin {
-        addr: emu.url.trim_start_matches("http://").to_string(),
-    };
-    let customers: Vec<serde_json::Value> = (0..BENCH_CUSTOMERS)
-        .map(|n| {
-            serde_json::json!({"identifier": bench_customer(n),
-                               "account_id": format!("4000000{n:05}"),
-                               "subscriptions": ["demo-product"]})
-        })
-        .collect();
-    admin.admin(
-        "POST",
-        "/__mpm/config",
-        &serde_json::json!({ "customers": customers }).to_string(),
-    );
+    let (control, emu, admin) = setup("fleet-bench", BENCH_CUSTOMERS, &bench_customer);
     let clock = SharedClock::create(&control.join("clock"), T0_MS + 60_000);
     admin.set_clock_ms(clock.now_ms());
     let seconds = env_u64("MPM_BENCH_SECONDS", 3);

@@ -488,22 +488,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
     let Some(pg) = Postgres::start_own() else {
         return Err("skipped".into());
     };
-    let control = std::env::temp_dir().join(format!("mpm-fleet-{}-{seed}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&control);
-    std::fs::create_dir_all(&control).unwrap();
-    let t0 = (T0_MS / 1000).to_string();
-    let rate = RATE_LIMIT.to_string();
-    let emu = emulator_support::Emulator::start(&[
-        "--no-auth",
-        "--clock-now",
-        &t0,
-        "--rate-limit",
-        &rate,
-    ]);
-    let admin = EmuAdmin {
-        addr: emu.url.trim_start_matches("http://").to_string(),
-    };
-    configure_customers(&admin);
+    let (control, emu, admin) = setup(&format!("fleet-{seed}"), CUSTOMERS, &customer_name);
     let clock = Arc::new(SharedClock::create(&control.join("clock"), T0_MS + 60_000));
     let ticker = ticker::Ticker::start(clock.clone(), admin.clone());
     let mut fleet = Fleet {
@@ -793,17 +778,40 @@ fn fleet_of_three_bills_every_acknowledged_record_exactly_once() {
     }
 }
 
-fn configure_customers(admin: &EmuAdmin) {
-    let customers: Vec<serde_json::Value> = (0..CUSTOMERS)
+/// What the fleet test and the bench start with: an empty control directory (the shared clock
+/// file and the workers' signal files), the emulator on its pinned clock with the fleet's
+/// rate limit, and `customers` customers named by `name`, subscribed to demo-product.
+fn setup(
+    name: &str,
+    customers: u64,
+    customer: &dyn Fn(u64) -> String,
+) -> (PathBuf, emulator_support::Emulator, EmuAdmin) {
+    let control = std::env::temp_dir().join(format!("mpm-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&control);
+    std::fs::create_dir_all(&control).unwrap();
+    let t0 = (T0_MS / 1000).to_string();
+    let rate = RATE_LIMIT.to_string();
+    let emu = emulator_support::Emulator::start(&[
+        "--no-auth",
+        "--clock-now",
+        &t0,
+        "--rate-limit",
+        &rate,
+    ]);
+    let admin = EmuAdmin {
+        addr: emu.url.trim_start_matches("http://").to_string(),
+    };
+    let list: Vec<serde_json::Value> = (0..customers)
         .map(|n| {
-            serde_json::json!({"identifier": customer_name(n),
-                               "account_id": format!("3000000{n:05}"),
+            serde_json::json!({"identifier": customer(n),
+                               "account_id": format!("30000{n:07}"),
                                "subscriptions": ["demo-product"]})
         })
         .collect();
     admin.admin(
         "POST",
         "/__mpm/config",
-        &serde_json::json!({ "customers": customers }).to_string(),
+        &serde_json::json!({ "customers": list }).to_string(),
     );
+    (control, emu, admin)
 }
