@@ -23,13 +23,7 @@ pub async fn keep(writer: &Writer, claimed: &Claimed, lease_ms: i64) {
         tokio::time::sleep(every.min(valid_until.saturating_duration_since(Instant::now()))).await;
         let sent = Instant::now();
         let c = claimed.clone();
-        match writer
-            .call_async(move |s| {
-                let now_ms = s.now_ms()?;
-                s.renew(&c, now_ms)
-            })
-            .await
-        {
+        match writer.call_async(move |s| s.renew(&c)).await {
             Ok(true) => valid_until = sent + trust,
             Ok(false) | Err(OutboxError::Closed) => return,
             Err(_) if Instant::now() >= valid_until => return,

@@ -218,8 +218,9 @@ pub trait Slots: Session {
     fn sweep(&self, now_s: i64) -> Result<Vec<SlotView>>;
     /// Takes the oldest due slots (at most `limit`, one product) and marks them sending.
     fn claim(&self, now_ms: i64, limit: usize) -> Result<Claimed>;
-    /// Extends the lease of claimed slots; false when any of them was taken by another.
-    fn renew(&self, claimed: &Claimed, now_ms: i64) -> Result<bool>;
+    /// Extends the lease of claimed slots (from the database's real time); false when any of
+    /// them was taken by another.
+    fn renew(&self, claimed: &Claimed) -> Result<bool>;
     /// Writes a terminal state, only while the claim `epoch` holds; false if it did not.
     fn set_terminal(
         &self,

@@ -98,7 +98,7 @@ fn a_completion_from_a_lost_lease_is_refused_and_the_next_sender_takes_over() {
     assert!(second.in_doubt[0], "a taken-over slot is in doubt");
     assert!(second.epochs[0] > first.epochs[0]);
     // A cannot renew, and its late completion is refused and logged as not applied.
-    assert!(!tx(&a, |s| s.renew(&first, now_ms(&clock)).unwrap()));
+    assert!(!tx(&a, |s| s.renew(&first).unwrap()));
     let stale = [(id, first.epochs[0])];
     let terminal = tx(&a, |s| {
         s.complete(now_ms(&clock), Some("req-a"), &[(id, accepted())], &stale)

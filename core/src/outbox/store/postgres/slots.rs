@@ -161,7 +161,7 @@ impl Slots for PgStore {
         })
     }
 
-    fn renew(&self, claimed: &Claimed, _now_ms: i64) -> R<bool> {
+    fn renew(&self, claimed: &Claimed) -> R<bool> {
         let ids: Vec<i64> = claimed.slots.iter().map(|s| s.id).collect();
         let n = self.run(
             concat!(

@@ -120,7 +120,7 @@ impl Slots for SqliteStore {
         })
     }
 
-    fn renew(&self, _claimed: &Claimed, _now_ms: i64) -> Result<bool, OutboxError> {
+    fn renew(&self, _claimed: &Claimed) -> Result<bool, OutboxError> {
         Ok(true)
     }
 
