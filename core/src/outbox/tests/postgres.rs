@@ -548,3 +548,21 @@ fn a_seal_in_one_process_wakes_the_sender_of_another() {
     assert_eq!(fake.batches.lock().unwrap()[0].usage_records.len(), 2);
     b.close(Duration::from_secs(1));
 }
+
+#[test]
+fn every_transaction_commits_durably_whatever_the_servers_default() {
+    let Some(pg) = db() else { return };
+    // A database whose default does not wait for the disk at commit.
+    pg.sql(&format!(
+        "ALTER DATABASE {} SET synchronous_commit = off",
+        pg.database()
+    ));
+    let clock = Arc::new(ManualClock::at_secs(utc(2026, 12, 1, 8, 0)));
+    let s = store(&pg.url(), &clock);
+    let on = tx(&s, |s| {
+        s.query_i64("SELECT CASE WHEN current_setting('synchronous_commit') = 'on' THEN 1::int8 ELSE 0::int8 END")
+            .unwrap()
+    });
+    assert_eq!(on, 1, "a transaction ran with synchronous_commit off");
+    assert_eq!(pg.sql("SHOW synchronous_commit"), "off");
+}

@@ -147,8 +147,24 @@ impl PgStore {
         };
         let conn = store.connect().map_err(|e| store.open_error(e))?;
         *store.conn.borrow_mut() = Some(conn);
+        store.check_fsync()?;
         schema::migrate(&store)?;
         Ok(store)
+    }
+
+    /// A server that does not fsync loses committed transactions when it crashes: refused,
+    /// as a SQLite store below synchronous=FULL is.
+    fn check_fsync(&self) -> Result<()> {
+        let rows = self.rows("SELECT current_setting('fsync')", &[])?;
+        let fsync: String = rows.first().map(|r| r.get(0)).unwrap_or_default();
+        if fsync != "on" {
+            return Err(OutboxError::Store(format!(
+                "the PostgreSQL server at {} runs with fsync={fsync}: committed usage would not \
+                 survive its crash; refused (fsync must be on)",
+                self.target.shown
+            )));
+        }
+        Ok(())
     }
 
     fn open_error(&self, e: OutboxError) -> OutboxError {
@@ -399,8 +415,12 @@ impl Session for PgStore {
         // would hold its rows' locks and stall every other process's records on them: the
         // server ends such a transaction after IDLE_IN_TRANSACTION (set per transaction,
         // so it holds behind a transaction pooler too).
+        // synchronous_commit on: COMMIT returns once the WAL is on disk, whatever the server's
+        // default (a commit that returned must survive the server's crash: `record` is
+        // durable on return).
         self.pending.borrow_mut().push_str(&format!(
-            "BEGIN; SET LOCAL idle_in_transaction_session_timeout = {}; ",
+            "BEGIN; SET LOCAL synchronous_commit TO on; \
+             SET LOCAL idle_in_transaction_session_timeout = {}; ",
             IDLE_IN_TRANSACTION.as_millis()
         ));
         Ok(())
