@@ -137,6 +137,8 @@ fn bench_outbox() {
             bench_line(&format!("record_latency_p99_{}", w.name()), p99, "us");
         }
         if only == "latency" {
+            drop((c, core));
+            let _ = std::fs::remove_dir_all(&dir);
             return;
         }
     }
@@ -145,6 +147,8 @@ fn bench_outbox() {
     side_by_side(&ways);
     drop(core);
     if !only.is_empty() {
+        drop(c);
+        let _ = std::fs::remove_dir_all(&dir);
         return;
     }
 
