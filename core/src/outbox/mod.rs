@@ -368,7 +368,7 @@ impl Outbox {
     /// Records one event; durable when it returns Ok. Never touches the network.
     pub fn record(&self, e: &Event) -> Result<Recorded, OutboxError> {
         let u = self.usage(e)?;
-        self.writer()?.call(true, move |s| s.record(&u, now_s(s)?))
+        self.writer()?.record(u)
     }
 
     /// Records many events in one transaction: all of them, or none (the error names the

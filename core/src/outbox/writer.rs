@@ -7,8 +7,9 @@
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 
+use super::model::Recorded;
 use super::model::{CrashHook, CrashPoint, OutboxError};
-use super::store::Store;
+use super::store::{Store, Usage};
 
 type Finish = Box<dyn FnOnce(Result<(), OutboxError>) + Send>;
 /// Runs a job on the store (None: the transaction did not begin; the job is not run and
@@ -16,7 +17,16 @@ type Finish = Box<dyn FnOnce(Result<(), OutboxError>) + Send>;
 type Work = Box<dyn FnOnce(Option<&dyn Store>) -> Finish + Send>;
 
 enum Job {
-    Work { work: Work, is_record: bool },
+    Work {
+        work: Work,
+        is_record: bool,
+    },
+    /// One `record`: the group's records are run together first (`Store::record_group`: on
+    /// PostgreSQL their statements go out in one round trip).
+    Record {
+        usage: Usage,
+        reply: Box<dyn FnOnce(Result<Recorded, OutboxError>) + Send>,
+    },
     Stop,
 }
 
@@ -97,10 +107,34 @@ fn run(store: &dyn Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
         }
         let begun = store.begin();
         let mut finishers = Vec::with_capacity(jobs.len());
-        let mut records = false;
+        let mut usages = Vec::new();
+        let mut replies = Vec::new();
+        let mut others = Vec::with_capacity(jobs.len());
         for job in jobs {
             match job {
+                Job::Record { usage, reply } => {
+                    usages.push(usage);
+                    replies.push(reply);
+                }
+                other => others.push(other),
+            }
+        }
+        let mut records = !usages.is_empty();
+        if records {
+            let outcomes = match &begun {
+                Ok(()) => store.record_group(&usages),
+                Err(e) => usages.iter().map(|_| Err(e.clone())).collect(),
+            };
+            for (reply, out) in replies.into_iter().zip(outcomes) {
+                finishers.push(Box::new(move |committed: Result<(), OutboxError>| {
+                    reply(committed.and(out))
+                }) as Finish);
+            }
+        }
+        for job in others {
+            match job {
                 Job::Stop => stop = true,
+                Job::Record { .. } => unreachable!("taken out above"),
                 Job::Work { work, is_record } => {
                     records |= is_record;
                     finishers.push(match &begun {
@@ -176,6 +210,18 @@ impl Writer {
         self.submit(is_record, f, move |r| {
             let _ = tx.send(r);
         })?;
+        rx.recv().map_err(|_| OutboxError::Closed)?
+    }
+
+    /// Records `usage` in the next group and waits until it is committed.
+    pub fn record(&self, usage: Usage) -> Result<Recorded, OutboxError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let reply = Box::new(move |r| {
+            let _ = tx.send(r);
+        });
+        self.tx
+            .send(Job::Record { usage, reply })
+            .map_err(|_| OutboxError::Closed)?;
         rx.recv().map_err(|_| OutboxError::Closed)?
     }
 

@@ -38,6 +38,55 @@ fn exceeds() -> OutboxError {
 }
 
 impl dyn Store + '_ {
+    /// The records of one group, each an outcome of its own: first every one that is the
+    /// common case together (`record_commons`: one round trip on PostgreSQL), then the others
+    /// one by one the long way, each in a savepoint (a refusal undoes only its own writes).
+    pub fn record_group(&self, usages: &[Usage]) -> Vec<Result<Recorded>> {
+        let now_s = match self.now_ms() {
+            Ok(ms) => ms.div_euclid(1000),
+            Err(e) => return usages.iter().map(|_| Err(e.clone())).collect(),
+        };
+        let mutated = crate::outbox::mutation::on("no_event_dedupe")
+            || crate::outbox::mutation::on("late_into_sealed");
+        let common: Vec<usize> = (0..usages.len())
+            .filter(|&i| {
+                let u = &usages[i];
+                !mutated
+                    && u.hour <= windows::hour_of(now_s)
+                    && now_s < windows::deadline(self.ctx().mode, u.hour)
+            })
+            .collect();
+        let picked: Vec<&Usage> = common.iter().map(|&i| &usages[i]).collect();
+        let mut out: Vec<Option<Result<Recorded>>> = (0..usages.len()).map(|_| None).collect();
+        match self.record_commons(&picked, now_s) {
+            Ok(done) => {
+                for (&i, d) in common.iter().zip(done) {
+                    out[i] = d.map(Ok);
+                }
+            }
+            // The transaction is unusable: every record of the group fails with it.
+            Err(e) => return usages.iter().map(|_| Err(e.clone())).collect(),
+        }
+        for (i, slot) in out.iter_mut().enumerate() {
+            if slot.is_none() {
+                *slot = Some(self.in_savepoint(|| self.record(&usages[i], now_s)));
+            }
+        }
+        out.into_iter()
+            .map(|o| o.unwrap_or_else(|| unreachable!("filled above")))
+            .collect()
+    }
+
+    fn in_savepoint<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.savepoint()?;
+        let out = f();
+        let kept = self.end_savepoint(out.is_ok());
+        match (out, kept) {
+            (Ok(v), Ok(())) => Ok(v),
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+        }
+    }
+
     /// Records one usage at `now_s` (the store's instant).
     pub fn record(&self, usage: &Usage, now_s: i64) -> Result<Recorded> {
         if usage.hour > windows::hour_of(now_s) {

@@ -192,6 +192,11 @@ pub trait Recording: Session {
     fn record_common(&self, _u: &Usage, _now_s: i64) -> Result<Option<Recorded>> {
         Ok(None)
     }
+    /// `record_common` for many records at once (PostgreSQL sends them all before reading
+    /// the first answer). An error leaves the transaction unusable.
+    fn record_commons(&self, us: &[&Usage], now_s: i64) -> Result<Vec<Option<Recorded>>> {
+        us.iter().map(|u| self.record_common(u, now_s)).collect()
+    }
     /// Claims `event_id` for this event; false when it was recorded before.
     fn take_event_id(&self, event_id: &str, millionths: i64, now_s: i64) -> Result<bool>;
     /// Points a claimed event id at the slot its usage went into.

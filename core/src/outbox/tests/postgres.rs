@@ -566,3 +566,44 @@ fn every_transaction_commits_durably_whatever_the_servers_default() {
     assert_eq!(on, 1, "a transaction ran with synchronous_commit off");
     assert_eq!(pg.sql("SHOW synchronous_commit"), "off");
 }
+
+#[test]
+fn records_from_many_threads_share_round_trips_and_count_each_event_once() {
+    if skip_postgres() {
+        return;
+    }
+    let t = utc(2026, 12, 1, 8, 10);
+    let h = Harness::on(Backend::Postgres, "many-threads", t, |_| {});
+    // 8 threads record 200 distinct events between them, each event twice (by two threads):
+    // concurrent records share a group, whose statements go out together.
+    let counted = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|sc| {
+        for k in 0..8 {
+            let (h, counted) = (&h, &counted);
+            sc.spawn(move || {
+                for n in 0..50 {
+                    let id = (k % 4) * 50 + n;
+                    let r = h
+                        .record(
+                            &format!("c{}", id % 10),
+                            "users",
+                            t,
+                            "1",
+                            Some(&format!("e{id}")),
+                        )
+                        .unwrap();
+                    if r == Recorded::Counted {
+                        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(counted.load(std::sync::atomic::Ordering::SeqCst), 200);
+    let slots = h.slots(utc(2026, 12, 1, 8, 0));
+    assert_eq!(slots.len(), 10);
+    assert!(
+        slots.iter().all(|s| s.quantity_millionths == 20_000_000),
+        "{slots:?}"
+    );
+}

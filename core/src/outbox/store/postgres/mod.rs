@@ -72,6 +72,53 @@ async fn after_pending<T>(
     tokio::join!(first, next)
 }
 
+/// Sends `pending` (if any) and then every query, all before reading the first answer (one
+/// round trip for all: they leave in this order, as each future is first polled in order),
+/// then collects the answers. The first error is the outcome (the transaction is then
+/// unusable anyway).
+async fn pipelined<'a, T, F>(
+    client: &'a Client,
+    pending: &'a str,
+    queries: impl Iterator<Item = F>,
+) -> std::result::Result<Vec<T>, tokio_postgres::Error>
+where
+    F: Future<Output = std::result::Result<T, tokio_postgres::Error>> + 'a,
+{
+    type Early<T> = Option<std::result::Result<T, tokio_postgres::Error>>;
+    let mut first = (!pending.is_empty()).then(|| Box::pin(client.batch_execute(pending)));
+    let mut futs: Vec<_> = queries.map(Box::pin).collect();
+    let mut first_early: Early<()> = None;
+    let mut early: Vec<Early<T>> = futs.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        if let Some(f) = first.as_mut() {
+            if let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
+                first_early = Some(v);
+            }
+        }
+        for (f, e) in futs.iter_mut().zip(early.iter_mut()) {
+            if let std::task::Poll::Ready(v) = f.as_mut().poll(cx) {
+                *e = Some(v);
+            }
+        }
+        std::task::Poll::Ready(())
+    })
+    .await;
+    if let Some(f) = first {
+        match first_early {
+            Some(v) => v?,
+            None => f.await?,
+        }
+    }
+    let mut out = Vec::with_capacity(futs.len());
+    for (f, e) in futs.into_iter().zip(early) {
+        out.push(match e {
+            Some(v) => v?,
+            None => f.await?,
+        });
+    }
+    Ok(out)
+}
+
 struct Conn {
     client: Arc<Client>,
     /// Prepared statements by their SQL template (one round trip each after the first).
