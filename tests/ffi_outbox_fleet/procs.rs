@@ -136,3 +136,12 @@ impl Proc {
             .unwrap_or(false)
     }
 }
+
+/// A child left running when the parent gives up (a failed check, a panic) would wait for
+/// the parent's signal files forever: it dies with its `Proc`.
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
