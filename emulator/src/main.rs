@@ -16,6 +16,13 @@ fn main() {
         .build()
         .expect("tokio runtime");
     rt.block_on(async move {
+        // SIGTERM (docker stop, systemd, Kubernetes; also as PID 1, where the
+        // default action is not taken) and SIGINT stop it at once, exit status 0.
+        // Installed before the "listening on" line: a harness may signal as soon as it
+        // reads it, and a signal before the handlers would kill with the default action.
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
         let running = match mpm_emulator::start(listen, opts).await {
             Ok(r) => r,
             Err(e) => {
@@ -27,11 +34,6 @@ fn main() {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "listening on http://{}", running.addr);
         let _ = out.flush();
-        // SIGTERM (docker stop, systemd, Kubernetes; also as PID 1, where the
-        // default action is not taken) and SIGINT stop it at once, exit status 0.
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
-        let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
         let code = tokio::select! {
             _ = running.wait() => 0,
             _ = term.recv() => 0,
