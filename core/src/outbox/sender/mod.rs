@@ -241,10 +241,12 @@ const BUDGET_TRIES: u32 = 10;
 /// exceed the rate.
 const LATE_TURN: Duration = Duration::from_millis(25);
 
-/// The fleet's turns are 5% wider than 1/N: a request reaches AWS a little after its turn
-/// (up to `LATE_TURN` plus the way there), and N of them must never fall in one second.
+/// The fleet's turns are 20% wider than 1/N. A request reaches AWS some time after its turn
+/// (up to `LATE_TURN`, then signing and the way there, which a loaded machine stretches), and
+/// N + 1 of them fall in one second only if the first of them took 0.2 s longer on its way
+/// than the last. At 5% a 50 ms difference was enough: the fleet bench saw 11 in a second.
 fn fleet_interval_us(sh: &Shared) -> i64 {
-    sh.rate.interval_us() * 105 / 100
+    sh.rate.interval_us() * 120 / 100
 }
 
 async fn fleet_turn(sh: &Shared, budget: &dyn FleetBudget) -> bool {
