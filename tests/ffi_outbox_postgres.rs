@@ -126,6 +126,11 @@ fn bad_fleet_options_a_wrong_password_and_machine_mode_are_refused_clearly() {
     assert_eq!(mpm_last_error_code(), mpm_result::MPM_ERR_STORE);
     let m = last_message();
     assert!(m.contains("PostgreSQL"), "{m}");
+    // The server's reason, not tokio-postgres's bare "db error".
+    assert!(
+        m.contains("password authentication failed") && m.contains("28P01"),
+        "{m}"
+    );
     assert!(
         !m.contains("wrong-password-5678") && !m.contains(pg.password()),
         "{m}"

@@ -32,12 +32,10 @@ impl PgBudget {
         let mut guard = self.client.lock().await;
         if guard.as_ref().is_none_or(Client::is_closed) {
             let tls = MakeRustls::get().map_err(OutboxError::Store)?;
-            let (client, connection) = self
-                .target
-                .config
-                .connect(tls)
-                .await
-                .map_err(|e| self.target.error("the fleet's rate budget", &e))?;
+            let (client, connection) = self.target.config.connect(tls).await.map_err(|e| {
+                self.target
+                    .error("the fleet's rate budget", &super::pg_text(&e))
+            })?;
             tokio::spawn(async move {
                 let _ = connection.await;
             });
@@ -61,7 +59,9 @@ impl PgBudget {
                 if e.is_closed() || client.is_closed() {
                     guard.take();
                 }
-                return Err(self.target.error("the fleet's rate budget", &e));
+                return Err(self
+                    .target
+                    .error("the fleet's rate budget", &super::pg_text(&e)));
             }
         };
         let wait_us = messages

@@ -262,10 +262,7 @@ impl PgStore {
         if broken {
             self.lost();
         }
-        let text = match e.as_db_error() {
-            Some(d) => format!("{} (SQLSTATE {})", d.message(), d.code().code()),
-            None => e.to_string(),
-        };
+        let text = pg_text(e);
         if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
             return OutboxError::Store(self.target.redact(&format!(
                 "{what}: the PostgreSQL role lacks a permission on schema {} ({text}): it needs \
@@ -292,7 +289,10 @@ impl PgStore {
                 self.target
                     .error("cannot connect to PostgreSQL", &"timed out")
             })?
-            .map_err(|e| self.target.error("cannot connect to PostgreSQL", &e))?;
+            .map_err(|e| {
+                self.target
+                    .error("cannot connect to PostgreSQL", &pg_text(&e))
+            })?;
         rt.spawn(async move {
             // Ends when the connection does; the client then reports itself closed.
             let _ = connection.await;
@@ -526,5 +526,14 @@ impl Session for PgStore {
         ))?;
         let row = self.block("test", async { client.query_one(sql, &[]).await })?;
         Ok(row.get::<_, i64>(0))
+    }
+}
+
+/// The server's own message and SQLSTATE when it sent one (tokio-postgres's `Display` says
+/// only "db error": a wrong password would read as nothing in particular), else the error.
+pub(super) fn pg_text(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => format!("{} (SQLSTATE {})", d.message(), d.code().code()),
+        None => e.to_string(),
     }
 }
