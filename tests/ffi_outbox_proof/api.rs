@@ -145,13 +145,13 @@ pub fn client_with_key(url: &str, access_key: &str) -> *mut c_void {
 }
 
 /// Opens an outbox of demo-product at `store` on the simulated clock, delivering through
-/// `client`; `more` sets the other options. NULL on failure (see `last_message`).
+/// `client`; `more` sets the other options. On failure, the library's message.
 pub fn open_outbox(
     client: *mut c_void,
     store: &std::path::Path,
     clock: &crate::sim::SharedClock,
     more: impl FnOnce(*mut mpm_outbox_options),
-) -> *mut mpm_outbox {
+) -> Result<*mut mpm_outbox, String> {
     let c = |s: &str| std::ffi::CString::new(s).unwrap();
     unsafe {
         let o = mpm_outbox_options_new();
@@ -165,8 +165,13 @@ pub fn open_outbox(
         );
         more(o);
         let ob = mpm_outbox_open(client, c(&store.display().to_string()).as_ptr(), o);
+        // Read before mpm_outbox_options_free, which clears the thread's last error.
+        let err = ob.is_null().then(last_message);
         mpm_outbox_options_free(o);
-        ob
+        match err {
+            None => Ok(ob),
+            Some(m) => Err(m),
+        }
     }
 }
 

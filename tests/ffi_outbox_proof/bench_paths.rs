@@ -59,8 +59,7 @@ unsafe impl Sync for CWay {}
 impl CWay {
     pub fn open(store: &Path, url: &str, clock: &SharedClock) -> CWay {
         let client = api::client_for(url);
-        let ob = api::open_outbox(client, store, clock, |_| {});
-        assert!(!ob.is_null(), "{}", api::last_message());
+        let ob = api::open_outbox(client, store, clock, |_| {}).unwrap_or_else(|m| panic!("{m}"));
         CWay {
             ob,
             client,

@@ -64,10 +64,13 @@ fn open(mode: ProofMode, name: &'static str, clock: &SharedClock, use_vfs: bool)
             );
         }
     });
-    if ob.is_null() {
-        out(&format!("OPENFAIL {name} {}", api::last_message()));
-        std::process::exit(2);
-    }
+    let ob = match ob {
+        Ok(ob) => ob,
+        Err(m) => {
+            out(&format!("OPENFAIL {name} {m}"));
+            std::process::exit(2);
+        }
+    };
     Recorder { name, ob, client }
 }
 

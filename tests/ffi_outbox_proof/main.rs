@@ -384,8 +384,8 @@ impl InProcess {
                 unsafe { mpm_outbox_options_set_on_terminal(o, Some(on_terminal), ud) },
                 MPM_OK
             );
-        });
-        assert!(!ob.is_null(), "{}", api::last_message());
+        })
+        .unwrap_or_else(|m| panic!("{m}"));
         InProcess {
             ob,
             client,
