@@ -49,6 +49,7 @@ mod api;
 mod sim;
 
 mod bench;
+#[path = "../ffi_outbox_proof/procs.rs"]
 mod procs;
 mod stream;
 mod ticker;

@@ -12,6 +12,7 @@
 
 use crate::api::{self, *};
 use crate::mode::{ProofMode, COPY_MACHINE, COPY_OWN_DIMENSION, COPY_OWN_QUANTITY};
+use crate::procs::out;
 use crate::sim::*;
 use crate::{cs, env, env_u64, vfs};
 use std::path::Path;
@@ -23,13 +24,6 @@ pub fn run(role: &str) {
         "sqlite" => sqlite(),
         other => panic!("unknown role {other}"),
     }
-}
-
-fn out(line: &str) {
-    use std::io::Write;
-    let mut o = std::io::stdout().lock();
-    let _ = writeln!(o, "{line}");
-    let _ = o.flush();
 }
 
 /// One outbox of the child and the client it delivers through.

@@ -42,6 +42,9 @@ mod api;
 mod child;
 mod kill_loop;
 mod mode;
+// pid, signal and stopped serve the fleet test, which includes the file too.
+#[allow(dead_code)]
+mod procs;
 mod sim;
 mod verdict;
 mod vfs;
@@ -49,24 +52,15 @@ mod vfs;
 use api::*;
 use kill_loop::{kill_loop, LoopCfg};
 use mode::ProofMode;
+use procs::{env, env_u64, Proc};
 use sim::*;
 use std::ffi::CString;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn cs(s: &str) -> CString {
     CString::new(s).unwrap()
-}
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok()
-}
-
-fn env_u64(name: &str, default: u64) -> u64 {
-    env(name).and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -100,88 +94,6 @@ fn child_process() {
 }
 
 // ====================================================================== the parent
-
-/// This test binary, for the children: a hard link made once per process next to it, so that a
-/// concurrent `cargo test` rebuilding the binary in the same tree (which replaces the file)
-/// cannot take it away in the middle of a loop.
-fn child_exe() -> PathBuf {
-    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    EXE.get_or_init(|| {
-        let exe = std::env::current_exe().unwrap();
-        let link = exe.with_extension(format!("proof-child-{}", std::process::id()));
-        let _ = std::fs::remove_file(&link);
-        // Links left by earlier runs whose process is gone.
-        if let (Some(dir), Some(name)) = (exe.parent(), exe.file_name().and_then(|n| n.to_str())) {
-            let prefix = format!("{name}.proof-child-");
-            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let f = e.file_name().to_string_lossy().into_owned();
-                if let Some(pid) = f.strip_prefix(&prefix) {
-                    if !Path::new(&format!("/proc/{pid}")).exists() {
-                        let _ = std::fs::remove_file(e.path());
-                    }
-                }
-            }
-        }
-        match std::fs::hard_link(&exe, &link) {
-            Ok(()) => link,
-            Err(_) => exe,
-        }
-    })
-    .clone()
-}
-
-struct Proc {
-    child: Child,
-    lines: std::sync::mpsc::Receiver<String>,
-    reader: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Proc {
-    fn spawn(envs: &[(&str, String)]) -> Proc {
-        let mut cmd = Command::new(child_exe());
-        cmd.args([
-            "child_process",
-            "--exact",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-        for (k, v) in envs {
-            cmd.env(k, v);
-        }
-        let mut child = cmd.spawn().expect("spawn child");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let reader = std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        Proc {
-            child,
-            lines: rx,
-            reader: Some(reader),
-        }
-    }
-
-    /// SIGKILL (if still running), then every line it printed.
-    fn kill(mut self) -> Vec<String> {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(r) = self.reader.take() {
-            let _ = r.join();
-        }
-        self.lines.try_iter().collect()
-    }
-
-    fn exited(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(Some(_)))
-    }
-}
 
 /// The loop's settings in `mode`: SaaS runs simulated time at 1200x; machine mode at 600x,
 /// since MeterUsage's window is 6 h (18 s at 1200x) and each slot is a request of its own.

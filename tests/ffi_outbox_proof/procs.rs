@@ -1,8 +1,7 @@
-//! The fleet test's worker processes: this same test binary re-run as its `child_process`
-//! test, with the role in the environment, its stdout read line by line on a thread (the ACK
-//! lines), killed with SIGKILL, stopped and continued. The proof's kill loop has the same
-//! `Proc` and `child_exe` inside its main.rs (tests/ffi_outbox_proof), which was being
-//! restructured while this was written; one copy of the two should serve both.
+//! The worker processes of the outbox's proofs (the kill loop here, the fleet test in
+//! tests/ffi_outbox_fleet, which includes this file by path): this same test binary re-run as
+//! its `child_process` test, with the role in the environment, its stdout read line by line on
+//! a thread (the ACK lines), killed with SIGKILL, stopped and continued.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
