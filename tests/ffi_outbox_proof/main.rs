@@ -369,12 +369,18 @@ fn set_time(clock: &SharedClock, admin: &EmuAdmin, ms: i64) {
 
 const HOUR_MS: i64 = 3_600_000;
 
-/// The service is away for longer than the client's whole retry budget (3 attempts per call)
-/// many times over, simulated hours long, then back: everything is delivered, nothing expired.
-#[test]
-#[ignore = "make test-outbox"]
-fn outage_longer_than_the_retry_budget_delivers_everything() {
-    let dir = tmpdir("outage-budget");
+/// An in-process outbox a minute into the first hour, with the service answering 503 to
+/// everything from the start: the outage tests' common beginning.
+fn service_away_from_the_start(
+    name: &str,
+) -> (
+    PathBuf,
+    emulator_support::Emulator,
+    EmuAdmin,
+    Arc<SharedClock>,
+    InProcess,
+) {
+    let dir = tmpdir(name);
     let (emu, admin) = emulator();
     let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
     set_time(&clock, &admin, clock.now_ms());
@@ -383,7 +389,16 @@ fn outage_longer_than_the_retry_budget_delivers_everything() {
         "/__mpm/faults",
         r#"{"mode":"http503","fraction":1.0}"#,
     );
-    let mut ob = InProcess::open(&dir, &emu.url, clock.clone());
+    let ob = InProcess::open(&dir, &emu.url, clock.clone());
+    (dir, emu, admin, clock, ob)
+}
+
+/// The service is away for longer than the client's whole retry budget (3 attempts per call)
+/// many times over, simulated hours long, then back: everything is delivered, nothing expired.
+#[test]
+#[ignore = "make test-outbox"]
+fn outage_longer_than_the_retry_budget_delivers_everything() {
+    let (dir, _emu, admin, clock, mut ob) = service_away_from_the_start("outage-budget");
     for h in 0..3 {
         set_time(&clock, &admin, T0_MS + h * HOUR_MS + 60_000);
         for (n, c) in CUSTOMERS.iter().enumerate() {
@@ -451,16 +466,7 @@ fn outage_longer_than_the_retry_budget_delivers_everything() {
 #[test]
 #[ignore = "make test-outbox"]
 fn outage_longer_than_the_window_expires_and_reports() {
-    let dir = tmpdir("outage-window");
-    let (emu, admin) = emulator();
-    let clock = Arc::new(SharedClock::create(&dir.join("clock"), T0_MS + 60_000));
-    set_time(&clock, &admin, clock.now_ms());
-    admin.admin(
-        "POST",
-        "/__mpm/faults",
-        r#"{"mode":"http503","fraction":1.0}"#,
-    );
-    let mut ob = InProcess::open(&dir, &emu.url, clock.clone());
+    let (dir, _emu, admin, clock, mut ob) = service_away_from_the_start("outage-window");
     // Hour 0: cust-a and cust-b; they will outlive their window.
     ob.record("cust-a", "users", "3");
     ob.record("cust-b", "hosts", "1.25");
