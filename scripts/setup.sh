@@ -10,7 +10,6 @@
 #   python   python3 and its venv module, then .venv with boto3, pytest and mypy test-python, test-boto3
 #   qt       Qt 5 and Qt 6 development files, cmake, g++                         test-qt
 #   docs     doxygen (the C reference)                                           docs, test-docs
-#   dates    libfaketime (the faked clocks of scripts/test-dates.sh)             test-dates
 #   postgres PostgreSQL 15 server binaries, and the system user mpm-postgres     test-fleet
 #            that runs the tests' throwaway servers (PostgreSQL refuses root)
 #   all      every group above
@@ -25,7 +24,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 python="${PYTHON:-python3}"
-all_groups=(c install python qt docs dates postgres)
+all_groups=(c install python qt docs postgres)
 # The system user that runs the tests' PostgreSQL servers when they run as root (the name
 # scripts/lib/postgres.sh and core/tests/support/postgres.rs use; MPM_POSTGRES_USER overrides).
 pg_user="${MPM_POSTGRES_USER:-mpm-postgres}"
@@ -47,16 +46,6 @@ has_python_venv() {
 
 venv_ready() {
     [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import $(IFS=,; echo "${venv_packages[*]}")" 2>/dev/null
-}
-
-faketime_lib() {
-    local p
-    for p in "${MPM_LIBFAKETIME:-}" /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
-        /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 \
-        /usr/lib/faketime/libfaketime.so.1 /usr/local/lib/faketime/libfaketime.so.1; do
-        if [ -n "$p" ] && [ -f "$p" ]; then return 0; fi
-    done
-    return 1
 }
 
 # A PostgreSQL server of any version from Debian's packages (postgresql-NN).
@@ -94,9 +83,6 @@ missing_packages() {
         ;;
     docs)
         command -v doxygen >/dev/null 2>&1 || echo doxygen
-        ;;
-    dates)
-        faketime_lib || echo faketime
         ;;
     postgres)
         # postgresql-15 brings psql (postgresql-client-15) along.
@@ -140,7 +126,7 @@ groups=()
 for g in "$@"; do
     case "$g" in
     all) groups+=("${all_groups[@]}") ;;
-    c | install | python | qt | docs | dates | postgres) groups+=("$g") ;;
+    c | install | python | qt | docs | postgres) groups+=("$g") ;;
     *) echo "setup: unknown group '$g' (groups: ${all_groups[*]} all)" >&2; usage ;;
     esac
 done

@@ -24,8 +24,13 @@ trap 'stop_emulator; rm -rf "$tmp"' EXIT
 
 start_emulator "$EMULATOR" "$tmp" || { echo "credentials C examples: 0 passed, 1 failed"; exit 1; }
 
-# No AWS_* variable of the caller leaks in; no IMDS lookup on a machine that has one.
-clean() { env -i PATH="$PATH" HOME="$tmp" AWS_EC2_METADATA_DISABLED=true "$@"; }
+# No AWS_* variable of the caller leaks in; no IMDS lookup on a machine that has one. The
+# moved clock of scripts/test-dates.sh, when there is one, is kept.
+keep=()
+for v in LD_PRELOAD MPM_FAKE_OFFSET MPM_FAKE_SKIP; do [ -n "${!v:-}" ] && keep+=("$v=${!v}"); done
+clean() {
+    env -i PATH="$PATH" HOME="$tmp" AWS_EC2_METADATA_DISABLED=true "${keep[@]+"${keep[@]}"}" "$@"
+}
 
 # check NAME FILE PATTERN...: each extended regex matches a line of FILE
 check() {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "mpmeter.h"
+#include "monotonic_cond.h"
 
 #define AKID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -700,7 +701,7 @@ static void test_completion(mpm_client *client)
 
     memset(&st, 0, sizeof st);
     pthread_mutex_init(&st.lock, NULL);
-    pthread_cond_init(&st.cond, NULL);
+    init_monotonic_cond(&st.cond);
 
     /* A delayed call: not finished at once, then the callback runs exactly once. */
     add_fault("{\"mode\":\"delay\",\"count\":1,\"delay_ms\":500,\"operation\":\"ResolveCustomer\"}");
@@ -713,7 +714,7 @@ static void test_completion(mpm_client *client)
     CHECK(mpm_response_operation(resp) == MPM_OPERATION_RESOLVE_CUSTOMER);
     CHECK(mpm_response_on_finished(resp, on_finished, &st) == MPM_OK);
     EXPECT_CODE(mpm_response_on_finished(resp, on_finished, &st), MPM_ERR_ALREADY_SET);
-    clock_gettime(CLOCK_REALTIME, &deadline);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += 30;
     pthread_mutex_lock(&st.lock);
     while (st.calls == 0 && pthread_cond_timedwait(&st.cond, &st.lock, &deadline) == 0) {

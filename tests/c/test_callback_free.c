@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "mpmeter.h"
+#include "monotonic_cond.h"
 
 #define AKID "AKIAIOSFODNN7EXAMPLE"
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -136,7 +137,7 @@ static void free_state_init(free_state *st)
 {
     memset(st, 0, sizeof *st);
     pthread_mutex_init(&st->lock, NULL);
-    pthread_cond_init(&st->cond, NULL);
+    init_monotonic_cond(&st->cond);
     st->registering_thread = pthread_self();
 }
 
@@ -170,7 +171,7 @@ static int wait_for_callback(free_state *st)
 {
     struct timespec deadline;
     int calls;
-    clock_gettime(CLOCK_REALTIME, &deadline);
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
     deadline.tv_sec += WAIT_MS / 1000;
     pthread_mutex_lock(&st->lock);
     while (st->calls == 0 && pthread_cond_timedwait(&st->cond, &st->lock, &deadline) == 0) {
