@@ -11,27 +11,66 @@ use super::model::Recorded;
 use super::model::{CrashHook, CrashPoint, OutboxError};
 use super::store::{Store, Usage};
 
-type Finish = Box<dyn FnOnce(Result<(), OutboxError>) + Send>;
-/// Runs a job on the store (None: the transaction did not begin; the job is not run and
-/// its finisher answers with the error).
-type Work = Box<dyn FnOnce(Option<&dyn Store>) -> Finish + Send>;
+/// A job other than one record: run in a savepoint of the group's transaction (again, in a
+/// new transaction, when the database ended the first to resolve a conflict), and answered
+/// once, after the commit.
+trait Work: Send {
+    /// Runs it on the store (None: the transaction did not begin; it is not run).
+    fn run(&mut self, store: Option<&dyn Store>);
+    /// Answers the caller with the commit's outcome and its own.
+    fn finish(self: Box<Self>, committed: Result<(), OutboxError>);
+}
+
+/// A `Writer::call`: the function and where its answer goes.
+struct Call<T, F, R> {
+    f: F,
+    reply: R,
+    out: Option<Result<T, OutboxError>>,
+}
+
+impl<T, F, R> Work for Call<T, F, R>
+where
+    T: Send,
+    F: Fn(&dyn Store) -> Result<T, OutboxError> + Send,
+    R: FnOnce(Result<T, OutboxError>) + Send,
+{
+    fn run(&mut self, store: Option<&dyn Store>) {
+        self.out = Some(match store {
+            Some(store) => store.in_savepoint(|| (self.f)(store)),
+            None => Err(not_run()),
+        });
+    }
+    fn finish(self: Box<Self>, committed: Result<(), OutboxError>) {
+        let out = self.out.unwrap_or_else(|| Err(not_run()));
+        (self.reply)(committed.and(out));
+    }
+}
+
+fn not_run() -> OutboxError {
+    OutboxError::Store("outbox store: the job did not run".into())
+}
+
+type Reply = Box<dyn FnOnce(Result<Recorded, OutboxError>) + Send>;
 
 enum Job {
     Work {
-        work: Work,
+        work: Box<dyn Work>,
         is_record: bool,
     },
     /// One `record`: the group's records are run together first (`Store::record_group`: on
     /// PostgreSQL their statements go out in one round trip).
     Record {
         usage: Usage,
-        reply: Box<dyn FnOnce(Result<Recorded, OutboxError>) + Send>,
+        reply: Reply,
     },
     Stop,
 }
 
 /// At most this many jobs share one transaction.
 const MAX_GROUP: usize = 1024;
+/// Transactions a group may take when the database ends them to resolve conflicts with other
+/// processes' (deadlocks between two fleet members' groups): the first and this many more.
+const CONFLICT_RETRIES: usize = 3;
 
 #[derive(Clone)]
 pub struct Writer {
@@ -105,106 +144,92 @@ fn run(store: &dyn Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
                 Err(_) => break,
             }
         }
-        let begun = store.begin();
-        let mut finishers = Vec::with_capacity(jobs.len());
         let mut usages = Vec::new();
         let mut replies = Vec::new();
-        let mut others = Vec::with_capacity(jobs.len());
+        let mut works = Vec::with_capacity(jobs.len());
+        let mut records = false;
         for job in jobs {
             match job {
                 Job::Record { usage, reply } => {
                     usages.push(usage);
                     replies.push(reply);
+                    records = true;
                 }
-                other => others.push(other),
-            }
-        }
-        let mut records = !usages.is_empty();
-        if records {
-            let outcomes = match &begun {
-                Ok(()) => store.record_group(&usages),
-                Err(e) => usages.iter().map(|_| Err(e.clone())).collect(),
-            };
-            for (reply, out) in replies.into_iter().zip(outcomes) {
-                finishers.push(Box::new(move |committed: Result<(), OutboxError>| {
-                    reply(committed.and(out))
-                }) as Finish);
-            }
-        }
-        for job in others {
-            match job {
-                Job::Stop => stop = true,
-                Job::Record { .. } => unreachable!("taken out above"),
                 Job::Work { work, is_record } => {
                     records |= is_record;
-                    finishers.push(match &begun {
-                        Ok(()) => in_savepoint(store, work),
-                        Err(_) => work(None),
-                    });
+                    works.push(work);
                 }
+                Job::Stop => stop = true,
             }
         }
-        let committed = begun.and_then(|()| store.commit()).inspect_err(|_| {
-            store.rollback();
-        });
+        let mut outcomes = Vec::new();
+        let mut committed = Ok(());
+        for _ in 0..=CONFLICT_RETRIES {
+            (outcomes, committed) = attempt(store, &usages, &mut works);
+            if committed.is_ok() || !store.lost_to_conflict() {
+                break;
+            }
+        }
         if committed.is_ok() && records {
             if let Some(hook) = &crash {
                 hook(CrashPoint::AfterCommit);
             }
         }
-        for f in finishers {
-            f(committed.clone());
+        for (reply, out) in replies.into_iter().zip(outcomes) {
+            reply(committed.clone().and(out));
+        }
+        for w in works {
+            w.finish(committed.clone());
         }
     }
 }
 
-/// Runs one job so that its failure undoes only its own writes.
-fn in_savepoint(store: &dyn Store, work: Work) -> Finish {
-    match store.savepoint() {
-        Ok(()) => work(Some(store)),
-        Err(e) => {
-            let finish = work(None);
-            Box::new(move |_| finish(Err(e)))
-        }
+/// Runs one group in one transaction: the records together first, then each other job in a
+/// savepoint of its own (its failure undoes only its own writes). Returns the records'
+/// outcomes and the commit's; when the commit failed, nothing of the group was written.
+fn attempt(
+    store: &dyn Store,
+    usages: &[Usage],
+    works: &mut [Box<dyn Work>],
+) -> (Vec<Result<Recorded, OutboxError>>, Result<(), OutboxError>) {
+    let begun = store.begin();
+    let outcomes = match &begun {
+        Ok(()) if !usages.is_empty() => store.record_group(usages),
+        Ok(()) => Vec::new(),
+        Err(e) => usages.iter().map(|_| Err(e.clone())).collect(),
+    };
+    for w in works.iter_mut() {
+        w.run(begun.is_ok().then_some(store));
     }
+    let committed = begun.and_then(|()| store.commit()).inspect_err(|_| {
+        store.rollback();
+    });
+    (outcomes, committed)
 }
 
 impl Writer {
     fn submit<T: Send + 'static>(
         &self,
         is_record: bool,
-        f: impl FnOnce(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
+        f: impl Fn(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
         reply: impl FnOnce(Result<T, OutboxError>) + Send + 'static,
     ) -> Result<(), OutboxError> {
-        let work: Work = Box::new(move |store: Option<&dyn Store>| {
-            let Some(store) = store else {
-                return Box::new(move |committed: Result<(), OutboxError>| {
-                    reply(committed.and(Err(OutboxError::Store(
-                        "outbox store: the job did not run".into(),
-                    ))));
-                });
-            };
-            let out = f(store);
-            let kept = store.end_savepoint(out.is_ok());
-            let out = match (out, kept) {
-                (Ok(v), Ok(())) => Ok(v),
-                (Err(e), _) => Err(e),
-                (Ok(_), Err(e)) => Err(e),
-            };
-            Box::new(move |committed: Result<(), OutboxError>| {
-                reply(committed.and(out));
-            })
+        let work = Box::new(Call {
+            f,
+            reply,
+            out: None,
         });
         self.tx
             .send(Job::Work { work, is_record })
             .map_err(|_| OutboxError::Closed)
     }
 
-    /// Runs `f` in the next group and waits until it is committed.
+    /// Runs `f` in the next group and waits until it is committed (`f` may run more than
+    /// once: again in a new transaction when a conflict ended the first).
     pub fn call<T: Send + 'static>(
         &self,
         is_record: bool,
-        f: impl FnOnce(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
+        f: impl Fn(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
     ) -> Result<T, OutboxError> {
         let (tx, rx) = mpsc::sync_channel(1);
         self.submit(is_record, f, move |r| {
@@ -216,7 +241,7 @@ impl Writer {
     /// Records `usage` in the next group and waits until it is committed.
     pub fn record(&self, usage: Usage) -> Result<Recorded, OutboxError> {
         let (tx, rx) = mpsc::sync_channel(1);
-        let reply = Box::new(move |r| {
+        let reply: Reply = Box::new(move |r| {
             let _ = tx.send(r);
         });
         self.tx
@@ -228,7 +253,7 @@ impl Writer {
     /// The same, for the sender task.
     pub async fn call_async<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
+        f: impl Fn(&dyn Store) -> Result<T, OutboxError> + Send + 'static,
     ) -> Result<T, OutboxError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.submit(false, f, move |r| {

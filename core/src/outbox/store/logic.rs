@@ -77,7 +77,8 @@ impl dyn Store + '_ {
             .collect()
     }
 
-    fn in_savepoint<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    /// Runs `f` in a savepoint: its writes kept when it succeeds, undone when it fails.
+    pub(crate) fn in_savepoint<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
         self.savepoint()?;
         let out = f();
         let kept = self.end_savepoint(out.is_ok());

@@ -173,6 +173,13 @@ pub trait Session: Send {
     fn end_savepoint(&self, keep: bool) -> Result<()>;
     /// A shared store's rate budget for the whole fleet (None: the sender paces itself).
     fn fleet_budget(&self) -> Option<std::sync::Arc<dyn FleetBudget>>;
+    /// After `commit` failed: true when the database ended the transaction to resolve a
+    /// conflict with another process's (PostgreSQL's deadlock_detected or
+    /// serialization_failure). Nothing of it was written, and the same work run again in a
+    /// new transaction may well go through. A single-writer store never conflicts.
+    fn lost_to_conflict(&self) -> bool {
+        false
+    }
 
     /// Tests only: runs SQL that both backends understand; returns the rows changed.
     #[cfg(test)]

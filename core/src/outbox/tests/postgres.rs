@@ -607,3 +607,75 @@ fn records_from_many_threads_share_round_trips_and_count_each_event_once() {
         "{slots:?}"
     );
 }
+
+#[test]
+fn a_group_ended_by_a_deadlock_with_another_process_is_run_again() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 600));
+    let reports = Arc::new(Mutex::new(vec![]));
+    let w = Arc::new(
+        Outbox::open_postgres(
+            &pg.url(),
+            options(&clock, &reports),
+            Fake::new(),
+            runtime().handle(),
+        )
+        .unwrap(),
+    );
+    let event = |customer: &str| Event {
+        customer: Some(customer.into()),
+        dimension: "users".into(),
+        usage_time: hour + 600,
+        quantity: "1".into(),
+        event_id: None,
+    };
+    let other = store(&pg.url(), &clock);
+    // The other process holds c2's slot; this one's group takes c1's, then waits for c2's;
+    // the other then wants c1's: a deadlock, which PostgreSQL resolves by ending the
+    // transaction whose check finds it first, normally this group's (it waited first). When
+    // it ends the other's instead, that one retries here, until this group was the one.
+    let mut rounds = 0;
+    let batch = loop {
+        rounds += 1;
+        assert!(
+            rounds <= 5,
+            "PostgreSQL never ended this outbox's transaction"
+        );
+        other.begin().unwrap();
+        (&other as &dyn Store)
+            .record(&usage("c2", hour), hour + 600)
+            .unwrap();
+        let w2 = Arc::clone(&w);
+        let events = vec![event("c1"), event("c2")];
+        let group = std::thread::spawn(move || w2.record_batch(&events));
+        std::thread::sleep(Duration::from_millis(400));
+        let r = (&other as &dyn Store).record(&usage("c1", hour), hour + 600);
+        let committed = r.is_ok() && other.commit().is_ok();
+        if !committed {
+            other.rollback();
+        }
+        let batch = group.join().unwrap();
+        if committed {
+            break batch;
+        }
+        batch.unwrap();
+    };
+    assert_eq!(
+        batch.unwrap(),
+        vec![Recorded::Counted, Recorded::Counted],
+        "the group was not run again after the deadlock"
+    );
+    let q: Vec<(String, i64)> = tx(&other, |s| {
+        s.slots_of_hour(hour)
+            .unwrap()
+            .into_iter()
+            .map(|v| (v.customer, v.quantity_millionths))
+            .collect()
+    });
+    let want = 1_000_000 * (rounds as i64 + 1);
+    let mut q = q;
+    q.sort();
+    assert_eq!(q, vec![("c1".into(), want), ("c2".into(), want)]);
+    w.close(Duration::from_secs(1));
+}

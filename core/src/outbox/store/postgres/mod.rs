@@ -152,7 +152,14 @@ pub struct PgStore {
     budget: Arc<budget::PgBudget>,
     outage: RefCell<Option<Outage>>,
     now: Cell<Option<i64>>,
+    /// The current transaction was ended by the server to resolve a deadlock or a
+    /// serialization failure (see `Session::lost_to_conflict`).
+    conflict: Cell<bool>,
 }
+
+/// SQLSTATEs of a transaction the server ended to resolve a conflict between transactions:
+/// serialization_failure, deadlock_detected.
+const CONFLICT_STATES: [&str; 2] = ["40001", "40P01"];
 
 fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -191,6 +198,7 @@ impl PgStore {
             budget,
             outage: RefCell::new(None),
             now: Cell::new(None),
+            conflict: Cell::new(false),
         };
         let conn = store.connect().map_err(|e| store.open_error(e))?;
         *store.conn.borrow_mut() = Some(conn);
@@ -261,6 +269,11 @@ impl PgStore {
             });
         if broken {
             self.lost();
+        }
+        if e.as_db_error()
+            .is_some_and(|d| CONFLICT_STATES.contains(&d.code().code()))
+        {
+            self.conflict.set(true);
         }
         let text = pg_text(e);
         if e.code() == Some(&tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
@@ -455,6 +468,7 @@ impl Session for PgStore {
     }
     fn begin(&self) -> Result<()> {
         self.now.set(None);
+        self.conflict.set(false);
         self.pending.take();
         self.ensure_connected()?;
         // Sent with the first statement: a lost connection shows there, as an error of
@@ -474,6 +488,17 @@ impl Session for PgStore {
     }
     fn commit(&self) -> Result<()> {
         self.now.set(None);
+        if self.conflict.get() {
+            // A conflict inside a job's savepoint was not undone to the savepoint (see
+            // `end_savepoint`): the whole transaction is given up, so that the writer runs
+            // every job of it again, rather than commit the others without this one.
+            self.rollback();
+            return Err(OutboxError::Store(
+                "commit failed: PostgreSQL ended the transaction to resolve a conflict \
+                 (deadlock) with another process's; nothing of it was written"
+                    .into(),
+            ));
+        }
         // The last job's RELEASE goes with the COMMIT; a savepoint statement that failed
         // fails the commit, so no job of the group is told its writes are durable.
         self.batch("COMMIT").map_err(|e| match e {
@@ -498,6 +523,9 @@ impl Session for PgStore {
             // The job ran no statement: nothing to keep or undo.
             let n = p.len() - SAVEPOINT.len();
             p.truncate(n);
+        } else if self.conflict.get() {
+            // Not undone to the savepoint: the transaction stays failed and `commit` gives
+            // it up whole, for the writer to run again (a deadlock resolves on a retry).
         } else if keep {
             p.push_str("RELEASE SAVEPOINT job; ");
         } else {
@@ -507,6 +535,9 @@ impl Session for PgStore {
     }
     fn fleet_budget(&self) -> Option<Arc<dyn FleetBudget>> {
         Some(Arc::clone(&self.budget) as Arc<dyn FleetBudget>)
+    }
+    fn lost_to_conflict(&self) -> bool {
+        self.conflict.get()
     }
     #[cfg(test)]
     fn exec(&self, sql: &str) -> Result<u64> {
