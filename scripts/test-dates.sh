@@ -40,6 +40,10 @@ skip+=" apt apt-get dpkg http https git"
 
 shim_dir="$(mktemp -d)"
 trap 'rm -rf "$shim_dir"' EXIT
+# Readable by every user: as root the tests run their PostgreSQL servers as mpm-postgres, and
+# the dynamic loader silently skips a preload it cannot read (that server would keep the real
+# clock and refuse the tests' usage as a month in the future).
+chmod 755 "$shim_dir"
 shim="$shim_dir/libmpm_fakeclock.so"
 "$CC" -std=c99 -Wall -Wextra -Wpedantic -Werror -O2 -shared -fPIC \
     scripts/clock/mpm_fakeclock.c -o "$shim" -ldl || exit 2
