@@ -1,29 +1,70 @@
-// AwsAbstractResponse: owns an mpm_response and turns its completion callback, which
-// runs on a library thread, into finished() on the thread this object lives in.
+// AwsAbstractResponse: owns an mpm_response and emits finished() on the thread this object
+// lives in. Normally through the creating thread's completion pump (completionpump.h): the
+// thread's event loop pops the finished call and emits at once, with no library thread and no
+// posted event. Without an event dispatcher on that thread, after moveToThread, or once the
+// thread's pump is gone: the completion callback, which runs on a library thread and posts.
 #include "core/awsabstractresponse.h"
 
 #include "cglue.h"
+#include "completionpump.h"
 
+#include <QEvent>
 #include <QMetaObject>
 
 namespace QtAws {
 namespace Core {
 
 AwsAbstractResponse::AwsAbstractResponse(mpm_response * response, QObject * const parent)
-    : QObject(parent), m_response(response), m_finished(false)
+    : QObject(parent), m_response(response), m_finished(false),
+      m_ticket(mpmqt::CompletionPump::attach(this, response))
 {
-    // A response that already finished gets the callback right here, on this thread;
-    // it is queued all the same, so finished() always comes from the event loop,
-    // after the caller has had a chance to connect to it.
-    if (mpm_response_on_finished(m_response, &AwsAbstractResponse::onFinished, this) != MPM_OK)
-        qWarning("mpmeter: cannot watch the response: %s", mpm_last_error_message());
+    // Either way a call that has already finished is only queued here (on the completion queue,
+    // or as a posted event), so finished() always comes from the event loop, after the caller
+    // has had a chance to connect to it.
+    if (!m_ticket)
+        completeByCallback();
 }
 
 AwsAbstractResponse::~AwsAbstractResponse()
 {
-    // Cancels a running call; once this returns no callback runs or starts, so none
-    // can post to this object after ~QObject, which drops events already posted.
+    // Off the pump first: from here on no pump hands this object over (the pump is gone already,
+    // or waits for the registry's lock, or took it before and, if it posted, ~QObject drops that).
+    if (m_ticket) {
+        m_ticket->detach();
+        delete m_ticket;
+    }
+    // Cancels a running call and takes it off the completion queue if it waits there; once this
+    // returns no callback runs or starts, so none can post to this object after ~QObject, which
+    // drops events already posted.
     mpm_response_free(m_response);
+}
+
+bool AwsAbstractResponse::event(QEvent * event)
+{
+    // moveToThread sends ThreadChange here, on the old thread, before the move. The old thread's
+    // pump would deliver from that thread's loop; the callback path's event moves with the object
+    // instead, so finished() comes from the new thread's loop even while the old one is blocked.
+    if (event->type() == QEvent::ThreadChange && m_ticket) {
+        const bool attached = m_ticket->detach();
+        delete m_ticket;
+        m_ticket = nullptr;
+        if (attached)
+            completeByCallback();
+    }
+    return QObject::event(event);
+}
+
+void AwsAbstractResponse::completeByCallback()
+{
+    // A call that already finished gets the callback right here, on this thread; it posts all the same.
+    if (mpm_response_on_finished(m_response, &AwsAbstractResponse::onFinished, this) != MPM_OK)
+        qWarning("mpmeter: cannot watch the response: %s", mpm_last_error_message());
+}
+
+void AwsAbstractResponse::deliverFinished()
+{
+    m_finished = true;
+    emit finished();
 }
 
 // Library thread. `userdata` is alive: the destructor waits in mpm_response_free for a
@@ -32,10 +73,7 @@ AwsAbstractResponse::~AwsAbstractResponse()
 void AwsAbstractResponse::onFinished(const mpm_response *, void * userdata)
 {
     AwsAbstractResponse * const self = static_cast<AwsAbstractResponse *>(userdata);
-    QMetaObject::invokeMethod(self, [self]() {
-        self->m_finished = true;
-        emit self->finished();
-    }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(self, [self]() { self->deliverFinished(); }, Qt::QueuedConnection);
 }
 
 const mpm_response * AwsAbstractResponse::handle() const { return m_response; }

@@ -1,8 +1,6 @@
-// Response lifetime and threads: abort, deletion while running or with finished()
-// queued, delivery on the thread the response moved to; and the README example run.
+// Response lifetime: abort, deletion while running or with finished() queued; and the README
+// example run. Threads and the completion queue: tst_completion.cpp.
 #include "testsupport.h"
-
-#include <QAtomicPointer>
 
 class TestLifecycle : public EmulatorTest {
     Q_OBJECT
@@ -59,24 +57,6 @@ private Q_SLOTS:
         QCoreApplication::processEvents();
         QTest::qWait(50);
         QCOMPARE(delivered, 0);
-    }
-
-    void finishedFollowsTheResponseToItsThread()
-    {
-        MarketplaceMeteringClient client(m_url, &m_credentials);
-        QThread worker;
-        worker.start();
-        MeterUsageResponse * const response = client.meterUsage(meterUsageRequest(QStringLiteral("users"), 1));
-        QVERIFY(response);
-        QAtomicPointer<QThread> seen;
-        connect(response, &AwsAbstractResponse::finished, response,
-                [&seen]() { seen.storeRelease(QThread::currentThread()); }, Qt::DirectConnection);
-        response->moveToThread(&worker);
-        QTRY_VERIFY_WITH_TIMEOUT(seen.loadAcquire() != nullptr, 15000);
-        QCOMPARE(seen.loadAcquire(), &worker);
-        worker.quit();
-        QVERIFY(worker.wait(5000));
-        delete response;
     }
 
     // The README's program, written against QtAws's API, compiled and run.

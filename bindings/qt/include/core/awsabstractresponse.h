@@ -13,6 +13,11 @@
 
 struct mpm_response;
 
+namespace mpmqt {
+class CompletionPump;
+struct CompletionTicket;
+} // namespace mpmqt
+
 namespace QtAws {
 namespace Core {
 
@@ -68,12 +73,18 @@ protected:
     /// Takes ownership of `response` (freed by the destructor).
     AwsAbstractResponse(struct mpm_response * response, QObject * const parent);
     const struct mpm_response * handle() const;
+    /// Leaves the creating thread's completion queue on moveToThread (ThreadChange).
+    bool event(QEvent * event) override;
 
 private:
     Q_DISABLE_COPY(AwsAbstractResponse)
+    friend class mpmqt::CompletionPump;
     static void onFinished(const struct mpm_response * response, void * userdata);
+    void completeByCallback();
+    void deliverFinished();
     struct mpm_response * const m_response;
     bool m_finished;
+    mpmqt::CompletionTicket * m_ticket;     // owned; nullptr on the callback path
 };
 
 } // namespace Core
