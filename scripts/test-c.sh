@@ -285,7 +285,11 @@ fi
 
 # LeakSanitizer needs ptrace; some containers forbid it and LSan then aborts with this text.
 lsan_unavailable() { grep -q 'LeakSanitizer has encountered a fatal error' "$1"; }
-san_env=(ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+# Under a preloaded library (scripts/test-dates.sh's moved clock, which wraps only time
+# functions) ASan would refuse to start because its runtime is not first in the list.
+asan_pre=
+if [ -n "${LD_PRELOAD:-}" ]; then asan_pre=verify_asan_link_order=0:; fi
+san_env=(ASAN_OPTIONS=${asan_pre}detect_leaks=1:abort_on_error=0
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1)
 if [ -f tests/c/lsan.supp ]; then san_env+=(LSAN_OPTIONS=suppressions="$root/tests/c/lsan.supp"); fi
 if "$CC" "${api_flags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -295,7 +299,7 @@ if "$CC" "${api_flags[@]}" -fsanitize=address,undefined -fno-omit-frame-pointer 
         pass "test_api with AddressSanitizer, LeakSanitizer and UBSan"
     elif lsan_unavailable "$tmp/out"; then
         skip "LeakSanitizer" "cannot run here (ptrace not permitted); ASan and UBSan only"
-        if env ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 "$OUT/test_api_asan" \
+        if env ASAN_OPTIONS=${asan_pre}detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 "$OUT/test_api_asan" \
             "$endpoint" >"$tmp/out" 2>&1; then
             pass "test_api with AddressSanitizer and UBSan"
         else
@@ -357,7 +361,7 @@ else
                 "${asan_lib_libs[@]}" 2>"$tmp/err"; then
                 cat "$tmp/err"; fail "build $name"; continue
             fi
-            if env ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 \
+            if env ASAN_OPTIONS=${asan_pre}detect_leaks=0:halt_on_error=1 \
                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
                 "$OUT/${prog}_asan_lib" "$endpoint" >"$tmp/out" 2>&1; then
                 pass "$name ($(tail -n 1 "$tmp/out"))"
