@@ -86,6 +86,18 @@ struct Calls {
     }
 };
 
+// A started QThread that is stopped when the test leaves, also by a failed QVERIFY (a running
+// QThread's destructor is fatal, and would hide the failure).
+class Worker : public QThread {
+public:
+    Worker() { start(); }
+    ~Worker() override
+    {
+        quit();
+        wait();
+    }
+};
+
 // Swallows the next ThreadChange, so a moved response never hears of its move, and then lets
 // go (a filter must live on its object's thread).
 class ThreadChangeEater : public QObject {
@@ -222,9 +234,8 @@ private Q_SLOTS:
     {
         const int pumpsBefore = livePumps();
         const quint64 before = deliveredFromQueues();
-        QThread worker;
-        worker.start();
-        QObject context;
+        QObject context;   // declared first: destroyed once the worker has stopped
+        Worker worker;
         context.moveToThread(&worker);
         QAtomicInt finished, offThread, withoutPump;
         bool started = false;
@@ -311,8 +322,7 @@ private Q_SLOTS:
     {
         QFETCH(bool, threadChangeFiltered);
         MarketplaceMeteringClient client(m_url, &m_credentials);
-        QThread worker;
-        worker.start();
+        Worker worker;
         MeterUsageResponse * const response = client.meterUsage(meterUsageRequest(QStringLiteral("users"), 1));
         QVERIFY(response);
         ThreadProbe probe(response);
