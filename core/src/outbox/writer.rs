@@ -162,13 +162,12 @@ fn run(store: &dyn Store, rx: mpsc::Receiver<Job>, crash: Option<CrashHook>) {
                 Job::Stop => stop = true,
             }
         }
-        let mut outcomes = Vec::new();
-        let mut committed = Ok(());
-        for _ in 0..=CONFLICT_RETRIES {
-            (outcomes, committed) = attempt(store, &usages, &mut works);
+        let (mut outcomes, mut committed) = attempt(store, &usages, &mut works);
+        for _ in 0..CONFLICT_RETRIES {
             if committed.is_ok() || !store.lost_to_conflict() {
                 break;
             }
+            (outcomes, committed) = attempt(store, &usages, &mut works);
         }
         if committed.is_ok() && records {
             if let Some(hook) = &crash {

@@ -491,8 +491,8 @@ impl Session for PgStore {
         if self.conflict.get() {
             // A conflict inside a job's savepoint was not undone to the savepoint (see
             // `end_savepoint`): the whole transaction is given up, so that the writer runs
-            // every job of it again, rather than commit the others without this one.
-            self.rollback();
+            // every job of it again, rather than commit the others without this one. The
+            // caller rolls back, as after any failed commit.
             return Err(OutboxError::Store(
                 "commit failed: PostgreSQL ended the transaction to resolve a conflict \
                  (deadlock) with another process's; nothing of it was written"
