@@ -9,6 +9,8 @@ pub type mpm_outbox = c_void;
 pub type mpm_outbox_options = c_void;
 
 pub const MPM_OK: c_int = 0;
+/// The wait ran out (flush, close); the work goes on.
+pub const MPM_ERR_WAIT_TIMEOUT: c_int = 9;
 
 #[repr(C)]
 #[derive(Debug, Default, Clone, Copy)]

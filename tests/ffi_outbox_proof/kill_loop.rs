@@ -118,7 +118,11 @@ pub fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
             {"mode":"drop","fraction":0.05},
             {"mode":"unprocessed","fraction":0.1}]"#,
     );
+    // Time stands still until the conflict customer's events are acknowledged: they must be
+    // in the hour where the conflicting quantity waits, however slowly a loaded machine starts
+    // the first children.
     let driver = Driver::start(clock.clone(), admin.clone(), cfg.speed);
+    let mut released = false;
     let mut report = LoopReport::default();
     let base_env = |start: u64, copied: bool| -> Vec<(&'static str, String)> {
         let mut v = vec![
@@ -174,6 +178,10 @@ pub fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
             } else if line.starts_with("ERR ") || line.starts_with("OPENFAIL") {
                 return Err(format!("round {round}: {line}"));
             }
+        }
+        if !released && next >= CONFLICT_EVENTS {
+            driver.release();
+            released = true;
         }
         if report.copied.is_none() && cfg.copy_from_round.is_some_and(|c| round >= c) {
             let undelivered = copy_store(cfg.mode, &dir);

@@ -82,7 +82,8 @@ pub extern "C" fn clock_callback(userdata: *mut std::ffi::c_void) -> i64 {
 }
 
 /// Runs simulated time at `speed` × real time from `start_ms`, writing it to the shared word and
-/// pinning the emulator's clock at the same instant every 20 ms, until frozen.
+/// pinning the emulator's clock at the same instant every 20 ms, until frozen. It starts held
+/// (standing still) until [`Driver::release`].
 pub struct Driver {
     pub clock: Arc<SharedClock>,
     stop: Arc<AtomicBool>,
@@ -93,7 +94,7 @@ pub struct Driver {
 impl Driver {
     pub fn start(clock: Arc<SharedClock>, emu: EmuAdmin, speed: f64) -> Driver {
         let stop = Arc::new(AtomicBool::new(false));
-        let frozen = Arc::new(AtomicBool::new(false));
+        let frozen = Arc::new(AtomicBool::new(true));
         let (c, s, fz) = (clock.clone(), stop.clone(), frozen.clone());
         let thread = std::thread::spawn(move || {
             let mut base = c.now_ms();
@@ -116,6 +117,11 @@ impl Driver {
             frozen,
             thread: Some(thread),
         }
+    }
+
+    /// Lets simulated time run from where it stands.
+    pub fn release(&self) {
+        self.frozen.store(false, Ordering::SeqCst);
     }
 
     /// Stops simulated time where it is (the emulator too) and returns that instant.
