@@ -152,7 +152,11 @@ if [ "${#missing[@]}" -gt 0 ]; then
         echo "setup: installing ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
         # A failed install is reported, not fatal: the tests that need the tools skip.
-        if apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+        # Two setups at once (two clones tested side by side) take turns on a lock of ours,
+        # and apt waits for any other holder of its own locks instead of failing at once.
+        apt=(flock /tmp/mpm-setup-apt.lock apt-get -o DPkg::Lock::Timeout=600)
+        if "${apt[@]}" update -qq &&
+            "${apt[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
             # Debian's python3-venv is for /usr/bin/python3, not another python3 on PATH.
             if [[ " ${missing[*]} " == *" python3-venv "* ]] && ! has_python_venv; then
                 python=/usr/bin/python3
