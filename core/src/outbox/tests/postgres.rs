@@ -134,6 +134,28 @@ fn a_completion_from_a_lost_lease_is_refused_and_the_next_sender_takes_over() {
     assert_eq!(log[2].outcome, "accepted");
 }
 
+/// One claim is one lease: every slot it takes gets the same lease end, so another process
+/// takes the batch over whole, never a part of it (the database's time was once read per row,
+/// and a takeover at the millisecond between two rows split one batch into two requests).
+/// 40 claims of 25 slots; with the time read per row (`clock_timestamp()`) the first claim
+/// already spanned two lease ends, in each of 4 runs.
+#[test]
+fn a_claims_slots_share_one_lease_end() {
+    let Some(pg) = db() else { return };
+    let hour = utc(2026, 12, 1, 8, 0);
+    let clock = Arc::new(ManualClock::at_secs(hour + 3700));
+    let a = store(&pg.url(), &clock);
+    sealed_slots(&a, hour, 25, hour + 3700);
+    for round in 0..40 {
+        let claimed = tx(&a, |s| s.claim_batch(clock.now_ms()).unwrap());
+        assert_eq!(claimed.slots.len(), 25, "round {round}");
+        let ends =
+            pg.sql("SELECT count(DISTINCT lease_until_ms) FROM mpmeter.slots WHERE state = 2");
+        assert_eq!(ends, "1", "round {round}: one claim, several lease ends");
+        pg.sql("UPDATE mpmeter.slots SET state = 1, next_attempt_ms = 0");
+    }
+}
+
 #[test]
 fn two_claimers_at_once_never_take_the_same_slot_nor_wait_for_each_other() {
     let Some(pg) = db() else { return };

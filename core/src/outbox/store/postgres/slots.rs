@@ -17,10 +17,14 @@ use crate::outbox::store::{Attempt, Claimed, Slots, StateCount};
 
 type R<T> = Result<T, OutboxError>;
 
-/// The database's real time in ms, for leases.
+/// The database's real time in ms, for leases: the start of the statement, one instant for
+/// every row it touches. (`clock_timestamp()` is read again for each row: one claim gave its
+/// slots lease ends a millisecond apart, and a claim by another process at that millisecond
+/// took some of them over and left the rest, splitting one batch in two. `now()` would be the
+/// transaction's start, stale inside a writer group.)
 macro_rules! db_now_ms {
     () => {
-        "(extract(epoch from clock_timestamp()) * 1000)::int8"
+        "(extract(epoch from statement_timestamp()) * 1000)::int8"
     };
 }
 
