@@ -122,7 +122,6 @@ pub fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
     // in the hour where the conflicting quantity waits, however slowly a loaded machine starts
     // the first children.
     let driver = Driver::start(clock.clone(), admin.clone(), cfg.speed);
-    let mut released = false;
     let mut report = LoopReport::default();
     let base_env = |start: u64, copied: bool| -> Vec<(&'static str, String)> {
         let mut v = vec![
@@ -179,9 +178,8 @@ pub fn kill_loop(cfg: &LoopCfg) -> Result<LoopReport, String> {
                 return Err(format!("round {round}: {line}"));
             }
         }
-        if !released && next >= CONFLICT_EVENTS {
+        if next >= CONFLICT_EVENTS {
             driver.release();
-            released = true;
         }
         if report.copied.is_none() && cfg.copy_from_round.is_some_and(|c| round >= c) {
             let undelivered = copy_store(cfg.mode, &dir);

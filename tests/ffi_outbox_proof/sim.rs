@@ -119,7 +119,7 @@ impl Driver {
         }
     }
 
-    /// Lets simulated time run from where it stands.
+    /// Lets simulated time run from where it stands (again and again: a no-op once running).
     pub fn release(&self) {
         self.frozen.store(false, Ordering::SeqCst);
     }
