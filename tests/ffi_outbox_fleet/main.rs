@@ -253,6 +253,10 @@ struct Worker {
     stopped_since: Option<Instant>,
     /// This incarnation stops itself (the SIGSTOP test); not killed at random before it did.
     stops_itself: bool,
+    /// Went on after its stop: not killed, and the database left alone, until the store has
+    /// fenced its late completion ("not applied"). A kill a moment after SIGCONT on a loaded
+    /// machine came before the late write and left the fence unexercised.
+    fence_pending: bool,
 }
 
 #[derive(Debug, Default)]
@@ -400,7 +404,11 @@ impl Fleet<'_> {
         (0..self.workers.len())
             .filter(|&w| {
                 let x = &self.workers[w];
-                x.proc.is_some() && x.stopped_since.is_none() && !x.stops_itself && !x.done
+                x.proc.is_some()
+                    && x.stopped_since.is_none()
+                    && !x.stops_itself
+                    && !x.fence_pending
+                    && !x.done
             })
             .collect()
     }
@@ -450,6 +458,14 @@ impl Fleet<'_> {
             Err(self.tally.failures.join("; "))
         }
     }
+}
+
+/// Completions the store refused as stale (its attempt log says "not applied").
+fn fenced_attempts(pg: &Postgres) -> u64 {
+    pg.sql("SELECT count(*) FROM mpmeter.attempts WHERE outcome LIKE 'not applied%'")
+        .trim()
+        .parse()
+        .unwrap_or(0)
 }
 
 /// The slots sending now, on the store's own table (for the stopped worker's takeover).
@@ -506,6 +522,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 done: false,
                 stopped_since: None,
                 stops_itself: false,
+                fence_pending: false,
             })
             .collect(),
         tally: Tally::default(),
@@ -538,13 +555,13 @@ fn fleet(seed: u64) -> Result<Report, String> {
             log("the clock jumps an hour");
             next_jump = now + Duration::from_secs(4);
         }
-        // The database is left alone while worker 0 is stopped and for 3 s after it goes on,
-        // so that its late completion reaches the database (and is fenced there) rather than
-        // failing on a connection that was cut meanwhile.
+        // The database is left alone while worker 0 is stopped and after it goes on until its
+        // late completion was fenced, so that the completion reaches the database (and is
+        // fenced there) rather than failing on a connection that was cut meanwhile.
         let w0 = &fleet.workers[0];
         let db_quiet = w0.stopped_since.is_some()
             || (w0.stops_itself && w0.proc.as_ref().is_some_and(|p| p.stopped()))
-            || resumed_at.is_some_and(|t: Instant| t.elapsed() < Duration::from_secs(3));
+            || w0.fence_pending;
         if now >= next_chaos {
             // Every third round ends the sessions (when the database may be touched), the
             // others SIGKILL a worker.
@@ -586,6 +603,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 ));
                 w0.stopped_since = None;
                 w0.stops_itself = false;
+                w0.fence_pending = true;
                 stop_cycle_done = true;
                 resumed_at = Some(Instant::now());
             } else if since.elapsed() > Duration::from_secs(90) {
@@ -594,8 +612,27 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 ));
             }
         }
+        if let Some(t) = resumed_at.filter(|_| fleet.workers[0].fence_pending) {
+            if fenced_attempts(&pg) > 0 {
+                fleet.workers[0].fence_pending = false;
+                log(&format!(
+                    "worker 0's late completion was fenced {:.1}s after it went on",
+                    t.elapsed().as_secs_f64()
+                ));
+            } else if t.elapsed() > Duration::from_secs(60) {
+                return Err(
+                    "worker 0's late completion left no \"not applied\" attempt 60 s after it \
+                     went on: the fence was not exercised, or a stale completion was applied"
+                        .into(),
+                );
+            }
+        }
         let elapsed = started.elapsed();
-        if stop_cycle_done && restarted && fleet.tally.terminations >= 2 && elapsed >= min_recording
+        if stop_cycle_done
+            && !fleet.workers[0].fence_pending
+            && restarted
+            && fleet.tally.terminations >= 2
+            && elapsed >= min_recording
         {
             break;
         }
@@ -690,11 +727,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
             twice.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         ));
     }
-    let fenced: u64 = pg
-        .sql("SELECT count(*) FROM mpmeter.attempts WHERE outcome LIKE 'not applied%'")
-        .trim()
-        .parse()
-        .unwrap_or(0);
+    let fenced = fenced_attempts(&pg);
     if fenced == 0 {
         problems.push(
             "the stopped worker's late completion left no \"not applied\" attempt: the fence \
