@@ -460,12 +460,20 @@ impl Fleet<'_> {
     }
 }
 
-/// Completions the store refused as stale (its attempt log says "not applied").
-fn fenced_attempts(pg: &Postgres) -> u64 {
-    pg.sql("SELECT count(*) FROM mpmeter.attempts WHERE outcome LIKE 'not applied%'")
-        .trim()
-        .parse()
-        .unwrap_or(0)
+/// Completions the store refused as stale (its attempt log says "not applied"), on the given
+/// slots only (ids as `sending_slots` gives them) or on every slot.
+fn fenced_attempts(pg: &Postgres, on: Option<&[String]>) -> u64 {
+    let only = match on {
+        Some(ids) if ids.is_empty() => return 0,
+        Some(ids) => format!(" AND slot_id IN ({})", ids.join(",")),
+        None => String::new(),
+    };
+    pg.sql(&format!(
+        "SELECT count(*) FROM mpmeter.attempts WHERE outcome LIKE 'not applied%'{only}"
+    ))
+    .trim()
+    .parse()
+    .unwrap_or(0)
 }
 
 /// The slots sending now, on the store's own table (for the stopped worker's takeover).
@@ -541,6 +549,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
     let mut restarted = false;
     let mut stop_cycle_done = false;
     let mut resumed_at: Option<Instant> = None;
+    let mut fenced_before = 0u64;
     let mut chaos_rounds = 0u64;
     let mut taken_over: Vec<String> = Vec::new();
     let mut stopped_secs = 0.0;
@@ -597,6 +606,8 @@ fn fleet(seed: u64) -> Result<Report, String> {
         } else if let Some(since) = w0.stopped_since {
             if all_terminal(&pg, &taken_over) {
                 stopped_secs = since.elapsed().as_secs_f64();
+                // Counted before it goes on, so its own refusal cannot be in the count.
+                fenced_before = fenced_attempts(&pg, Some(taken_over.as_slice()));
                 w0.proc.as_ref().unwrap().signal(libc::SIGCONT);
                 log(&format!(
                     "those slots were finished by others; worker 0 continued after {stopped_secs:.1}s"
@@ -612,8 +623,10 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 ));
             }
         }
+        // Its late completion is the only one that can be refused on the slots it held (the
+        // others finished them): wait for a "not applied" there that was not before.
         if let Some(t) = resumed_at.filter(|_| fleet.workers[0].fence_pending) {
-            if fenced_attempts(&pg) > 0 {
+            if fenced_attempts(&pg, Some(taken_over.as_slice())) > fenced_before {
                 fleet.workers[0].fence_pending = false;
                 log(&format!(
                     "worker 0's late completion was fenced {:.1}s after it went on",
@@ -727,7 +740,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
             twice.iter().take(5).cloned().collect::<Vec<_>>().join(", ")
         ));
     }
-    let fenced = fenced_attempts(&pg);
+    let fenced = fenced_attempts(&pg, None);
     if fenced == 0 {
         problems.push(
             "the stopped worker's late completion left no \"not applied\" attempt: the fence \
