@@ -626,10 +626,12 @@ fn fleet(seed: u64) -> Result<Report, String> {
         // Its late completion is the only one that can be refused on the slots it held (the
         // others finished them): wait for a "not applied" there that was not before.
         if let Some(t) = resumed_at.filter(|_| fleet.workers[0].fence_pending) {
-            if fenced_attempts(&pg, Some(taken_over.as_slice())) > fenced_before {
+            let fenced_now = fenced_attempts(&pg, Some(taken_over.as_slice()));
+            if fenced_now > fenced_before {
                 fleet.workers[0].fence_pending = false;
                 log(&format!(
-                    "worker 0's late completion was fenced {:.1}s after it went on",
+                    "worker 0's late completion was fenced {:.2}s after it went on \
+                     (\"not applied\" on its slots: {fenced_before} before, {fenced_now} after)",
                     t.elapsed().as_secs_f64()
                 ));
             } else if t.elapsed() > Duration::from_secs(60) {
