@@ -253,10 +253,11 @@ struct Worker {
     stopped_since: Option<Instant>,
     /// This incarnation stops itself (the SIGSTOP test); not killed at random before it did.
     stops_itself: bool,
-    /// Went on after its stop: not killed, and the database left alone, until the store has
-    /// fenced its late completion ("not applied"), 10 s at most. A kill a moment after SIGCONT
-    /// on a loaded machine came before the late write and left the fence unexercised.
-    fence_pending: bool,
+    /// When it went on after its stop, while it is not killed and the database is left alone
+    /// until the store has fenced its late completion ("not applied"), 10 s at most. A kill a
+    /// moment after SIGCONT on a loaded machine came before the late write and left the fence
+    /// unexercised.
+    fence_pending: Option<Instant>,
 }
 
 #[derive(Debug, Default)]
@@ -407,7 +408,7 @@ impl Fleet<'_> {
                 x.proc.is_some()
                     && x.stopped_since.is_none()
                     && !x.stops_itself
-                    && !x.fence_pending
+                    && x.fence_pending.is_none()
                     && !x.done
             })
             .collect()
@@ -530,7 +531,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 done: false,
                 stopped_since: None,
                 stops_itself: false,
-                fence_pending: false,
+                fence_pending: None,
             })
             .collect(),
         tally: Tally::default(),
@@ -548,7 +549,6 @@ fn fleet(seed: u64) -> Result<Report, String> {
     let restart_at = Instant::now() + Duration::from_secs(10);
     let mut restarted = false;
     let mut stop_cycle_done = false;
-    let mut resumed_at: Option<Instant> = None;
     let mut fenced_before = 0u64;
     let mut chaos_rounds = 0u64;
     let mut taken_over: Vec<String> = Vec::new();
@@ -570,7 +570,7 @@ fn fleet(seed: u64) -> Result<Report, String> {
         let w0 = &fleet.workers[0];
         let db_quiet = w0.stopped_since.is_some()
             || (w0.stops_itself && w0.proc.as_ref().is_some_and(|p| p.stopped()))
-            || w0.fence_pending;
+            || w0.fence_pending.is_some();
         if now >= next_chaos {
             // Every third round ends the sessions (when the database may be touched), the
             // others SIGKILL a worker.
@@ -614,9 +614,8 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 ));
                 w0.stopped_since = None;
                 w0.stops_itself = false;
-                w0.fence_pending = true;
+                w0.fence_pending = Some(Instant::now());
                 stop_cycle_done = true;
-                resumed_at = Some(Instant::now());
             } else if since.elapsed() > Duration::from_secs(90) {
                 return Err(format!(
                     "the stopped worker's slots {taken_over:?} were not taken over in 90 s"
@@ -625,10 +624,10 @@ fn fleet(seed: u64) -> Result<Report, String> {
         }
         // Its late completion is the only one that can be refused on the slots it held (the
         // others finished them): wait for a "not applied" there that was not before.
-        if let Some(t) = resumed_at.filter(|_| fleet.workers[0].fence_pending) {
+        if let Some(t) = fleet.workers[0].fence_pending {
             let fenced_now = fenced_attempts(&pg, Some(taken_over.as_slice()));
             if fenced_now > fenced_before {
-                fleet.workers[0].fence_pending = false;
+                fleet.workers[0].fence_pending = None;
                 log(&format!(
                     "worker 0's late completion was fenced {:.2}s after it went on \
                      (\"not applied\" on its slots: {fenced_before} before, {fenced_now} after)",
@@ -638,13 +637,13 @@ fn fleet(seed: u64) -> Result<Report, String> {
                 // Its completion can also fail on a session that ended while it was stopped
                 // (then nothing is written and its slots stay with their new holders). The
                 // check after the drain still needs a "not applied" somewhere in the store.
-                fleet.workers[0].fence_pending = false;
+                fleet.workers[0].fence_pending = None;
                 log("worker 0's late completion was not fenced on its slots within 10 s");
             }
         }
         let elapsed = started.elapsed();
         if stop_cycle_done
-            && !fleet.workers[0].fence_pending
+            && fleet.workers[0].fence_pending.is_none()
             && restarted
             && fleet.tally.terminations >= 2
             && elapsed >= min_recording
