@@ -54,6 +54,25 @@ pub fn child_exe() -> PathBuf {
     .clone()
 }
 
+/// Where a child's stderr goes: nowhere, or with `MPM_PROOF_CHILD_LOGS=DIR` to
+/// `DIR/child-N.err` (N counts the children this process started), for reading a failed
+/// run's library log beside `MPM_LOG=debug`.
+fn child_stderr() -> Stdio {
+    static STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let Some(dir) = std::env::var_os("MPM_PROOF_CHILD_LOGS") else {
+        return Stdio::null();
+    };
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = Path::new(&dir).join(format!("child-{n}.err"));
+    match std::fs::File::create(&path) {
+        Ok(f) => Stdio::from(f),
+        Err(e) => panic!(
+            "MPM_PROOF_CHILD_LOGS: cannot create {}: {e}",
+            path.display()
+        ),
+    }
+}
+
 pub struct Proc {
     child: Child,
     pub lines: std::sync::mpsc::Receiver<String>,
@@ -71,7 +90,7 @@ impl Proc {
             "--test-threads=1",
         ])
         .stdout(Stdio::piped())
-        .stderr(Stdio::null());
+        .stderr(child_stderr());
         for (k, v) in envs {
             cmd.env(k, v);
         }

@@ -20,7 +20,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use super::model::{CrashHook, CrashPoint, Mode, OutboxError, SlotView};
-use super::store::{Claimed, FleetBudget};
+use super::store::{Claimed, Completion, FleetBudget};
 use super::writer::Writer;
 use rate::RateLimit;
 
@@ -175,21 +175,73 @@ pub async fn run(sh: Arc<Shared>) {
             .map(|(s, e)| (s.id, *e))
             .collect();
         for (request_id, done) in results {
-            let epochs = epochs.clone();
-            let r = sh
-                .writer
-                .call_async(move |s| {
-                    let now_ms = s.now_ms()?;
-                    s.complete(now_ms, request_id.as_deref(), &done, &epochs)
-                })
-                .await;
-            if let Ok(terminal) = r {
-                sh.report(terminal);
-            }
+            write_outcome(&sh, request_id, done, &epochs).await;
         }
         sh.bump();
     }
     sh.bump();
+}
+
+/// Pause before writing an outcome again, doubling from `Shared::idle_tick` up to this.
+const MAX_OUTCOME_PAUSE: Duration = Duration::from_secs(1);
+
+/// Writes what AWS answered for one request, again and again while the store fails (a
+/// session that ended, a server away, a busy disk), until it is written or the outbox closes.
+/// The answer is the only record of what AWS billed: dropping it would leave its slots
+/// "sending" until their lease passed (or the next open), to be sent again, and on a shared
+/// store a stale answer would leave no trace of its fencing. Written late, a stale answer is
+/// still refused by the epoch fence and logged as not applied.
+async fn write_outcome(
+    sh: &Shared,
+    request_id: Option<String>,
+    done: Vec<(i64, Completion)>,
+    epochs: &[(i64, i64)],
+) {
+    let job = Arc::new((request_id, done, epochs.to_vec()));
+    let mut pause = sh.idle_tick.max(Duration::from_millis(1));
+    let mut failures = 0u32;
+    loop {
+        let j = Arc::clone(&job);
+        let r = sh
+            .writer
+            .call_async(move |s| {
+                let now_ms = s.now_ms()?;
+                s.complete(now_ms, j.0.as_deref(), &j.1, &j.2)
+            })
+            .await;
+        let e = match r {
+            Ok(terminal) => {
+                if failures > 0 {
+                    tracing::info!(target: "mpmeter::outbox", failures, "AWS's answer was written after the store failed");
+                }
+                sh.report(terminal);
+                return;
+            }
+            Err(e) => e,
+        };
+        failures += 1;
+        let closing = matches!(e, OutboxError::Closed) || sh.closing.load(Ordering::SeqCst);
+        if closing {
+            // Its slots stay "sending": the next open (or, on a shared store, the lease's
+            // end) sends them again, in doubt, and AWS answers a resend with the same record.
+            tracing::warn!(target: "mpmeter::outbox", slots = job.1.len(), error = %e, "the outbox closed before AWS's answer was written: its slots are sent again, in doubt");
+            return;
+        }
+        if failures == 1 || failures % 10 == 0 {
+            tracing::warn!(target: "mpmeter::outbox", slots = job.1.len(), failures, error = %e, "AWS's answer could not be written yet: trying again");
+        }
+        // A wake cuts the pause short only for a close: records arriving must not turn the
+        // pause into a busy loop against a failing store.
+        let sleep = tokio::time::sleep(pause);
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => break,
+                _ = sh.wake.notified() => if sh.closing.load(Ordering::SeqCst) { break },
+            }
+        }
+        pause = (pause * 2).min(MAX_OUTCOME_PAUSE);
+    }
 }
 
 /// Sends the claimed slots: a batch (bisected if refused) or one MeterUsage call.

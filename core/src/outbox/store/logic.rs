@@ -238,6 +238,12 @@ impl dyn Store + '_ {
             };
             self.log_attempt(*id, now_ms, request_id, &outcome)?;
         }
+        #[cfg(test)]
+        if fail_complete::take() {
+            return Err(OutboxError::Store(
+                "commit failed (injected by a test after the writes)".into(),
+            ));
+        }
         self.views(&terminal)
     }
 
@@ -284,4 +290,29 @@ pub fn expiry_reason(deadline: i64) -> String {
     format!(
         "the acceptance window closed at {deadline} (Unix seconds) before the slot was delivered"
     )
+}
+
+/// Tests: the next N `complete` calls on this thread (the store's writer thread: set it from a
+/// writer call) fail after their writes, as a transaction whose commit failed.
+#[cfg(test)]
+pub mod fail_complete {
+    use std::cell::Cell;
+
+    thread_local! {
+        static LEFT: Cell<u32> = const { Cell::new(0) };
+    }
+
+    /// The next `n` calls on this thread fail.
+    pub fn set(n: u32) {
+        LEFT.with(|l| l.set(n));
+    }
+
+    /// Whether this call fails (and one fault fewer is left).
+    pub fn take() -> bool {
+        LEFT.with(|l| {
+            let n = l.get();
+            l.set(n.saturating_sub(1));
+            n > 0
+        })
+    }
 }

@@ -5,6 +5,8 @@
 //! outage schedule, the stats) are written once, in `logic.rs`.
 
 mod logic;
+#[cfg(test)]
+pub use logic::fail_complete;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;

@@ -390,4 +390,59 @@ on_both!(
     an_outage_retries_until_the_window_closes_then_expires_and_reports,
     back_after_an_outage_everything_is_delivered,
     the_last_hour_of_a_month_is_sent_until_six_on_the_first_and_expires_then,
+    an_answer_the_store_fails_to_write_is_written_again_not_sent_again,
 );
+
+/// AWS answered, and writing its answer failed (a session that ended, a server away, a busy
+/// disk: here the writes are made and undone, as by a commit that failed). The answer is
+/// written again until it holds: every slot accepted with AWS's record id, one request, one
+/// attempt each, one report each. Dropped (as it was), the slots stayed "sending" and the flush
+/// ran out of time.
+fn an_answer_the_store_fails_to_write_is_written_again_not_sent_again(b: Backend) {
+    let hour = utc(2026, 12, 1, 8, 0);
+    let h = Harness::on(b, "outcome-again", hour + 600, |_| {});
+    for n in 0..3 {
+        h.record(
+            &format!("c{n}"),
+            "users",
+            hour + 60,
+            "1",
+            Some(&format!("e{n}")),
+        )
+        .unwrap();
+    }
+    h.outbox
+        .shared
+        .writer
+        .call(false, |_| {
+            crate::outbox::store::fail_complete::set(3);
+            Ok(())
+        })
+        .unwrap();
+    h.clock.set_secs(hour + 3600 + 400);
+    h.flush();
+    assert_eq!(h.fake.batch_count(), 1, "the slots were sent again");
+    let slots = h.slots(hour);
+    assert_eq!(slots.len(), 3, "{slots:?}");
+    for s in &slots {
+        assert_eq!(s.state, SlotState::Accepted, "{s:?}");
+        let c = &s.customer;
+        assert_eq!(
+            s.metering_record_id.as_deref(),
+            Some(format!("mr-{c}-{hour}").as_str())
+        );
+        let log = h.outbox.attempts(s.id).unwrap();
+        assert_eq!(log.len(), 1, "{log:?}");
+        assert_eq!(log[0].outcome, "accepted", "{log:?}");
+    }
+    let reports = h.reports(3);
+    assert_eq!(reports.len(), 3, "{reports:?}");
+    // The writer thread's faults are used up: none is left for another test.
+    let left = h
+        .outbox
+        .shared
+        .writer
+        .call(false, |_| Ok(crate::outbox::store::fail_complete::take()))
+        .unwrap();
+    assert!(!left, "a fault was left over: fewer writes than expected");
+}
