@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use super::output::OperationOutput;
 use crate::model::{BatchMeterUsageOutput, UsageRecord};
 
@@ -95,7 +97,8 @@ fn reconcile_batch(
     mut out: BatchMeterUsageOutput,
 ) -> Result<BatchMeterUsageOutput, String> {
     // The records of each identity not yet accounted for, by index into `sent`.
-    let mut open: HashMap<Identity<'_>, Vec<usize>> = HashMap::with_capacity(sent.len());
+    let mut open: HashMap<Identity<'_>, Vec<usize>, RandomState> =
+        HashMap::with_capacity_and_hasher(sent.len(), RandomState::default());
     for (i, r) in sent.iter().enumerate() {
         open.entry(Identity::of(r)).or_default().push(i);
     }
@@ -120,7 +123,7 @@ fn reconcile_batch(
 /// Counts one answered record against the records sent with its identity: the one equal to
 /// it if there is one (two records of a call can share an identity), else the first.
 fn account<'a>(
-    open: &mut HashMap<Identity<'a>, Vec<usize>>,
+    open: &mut HashMap<Identity<'a>, Vec<usize>, RandomState>,
     sent: &[UsageRecord],
     answered: &'a UsageRecord,
     what: &str,
