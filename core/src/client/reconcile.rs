@@ -92,13 +92,14 @@ fn is_blank(v: &Option<String>) -> bool {
     v.as_deref().map_or(true, str::is_empty)
 }
 
+/// The records of each identity sent and not yet accounted for, by index into `sent`.
+type Open<'a> = HashMap<Identity<'a>, Vec<usize>, RandomState>;
+
 fn reconcile_batch(
     sent: &[UsageRecord],
     mut out: BatchMeterUsageOutput,
 ) -> Result<BatchMeterUsageOutput, String> {
-    // The records of each identity not yet accounted for, by index into `sent`.
-    let mut open: HashMap<Identity<'_>, Vec<usize>, RandomState> =
-        HashMap::with_capacity_and_hasher(sent.len(), RandomState::default());
+    let mut open: Open<'_> = HashMap::with_capacity_and_hasher(sent.len(), RandomState::default());
     for (i, r) in sent.iter().enumerate() {
         open.entry(Identity::of(r)).or_default().push(i);
     }
@@ -123,7 +124,7 @@ fn reconcile_batch(
 /// Counts one answered record against the records sent with its identity: the one equal to
 /// it if there is one (two records of a call can share an identity), else the first.
 fn account<'a>(
-    open: &mut HashMap<Identity<'a>, Vec<usize>, RandomState>,
+    open: &mut Open<'a>,
     sent: &[UsageRecord],
     answered: &'a UsageRecord,
     what: &str,

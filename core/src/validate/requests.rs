@@ -44,14 +44,19 @@ impl fmt::Display for Path<'_> {
     }
 }
 
+/// The error for `member` (a `Path` or a top-level name), its path spelled out now.
+fn refuse(member: impl fmt::Display, reason: impl Into<String>) -> ValidationError {
+    ValidationError::new(member.to_string(), reason)
+}
+
 /// Maps a constraint check onto the member it applies to.
 fn check(member: impl fmt::Display, r: Result<(), c::Violation>) -> Result<(), ValidationError> {
-    r.map_err(|reason| ValidationError::new(member.to_string(), reason))
+    r.map_err(|reason| refuse(member, reason))
 }
 
 fn required<'a, T>(member: impl fmt::Display, v: &'a Option<T>) -> Result<&'a T, ValidationError> {
     v.as_ref()
-        .ok_or_else(|| ValidationError::new(member.to_string(), "is required but not set"))
+        .ok_or_else(|| refuse(member, "is required but not set"))
 }
 
 /// Checks one allocation on its own, its members reported under `path` (`UsageAllocation`):
@@ -69,14 +74,14 @@ fn allocation_at(path: &Path<'_>, a: &UsageAllocation) -> Result<Quantity, Valid
         &a.allocated_usage_quantity_as_decimal,
     ) {
         (Some(_), Some(_)) => {
-            return Err(ValidationError::new(
-                path.to_string(),
+            return Err(refuse(
+                path,
                 "sets both AllocatedUsageQuantity and AllocatedUsageQuantityAsDecimal",
             ))
         }
         (None, None) => {
-            return Err(ValidationError::new(
-                path.to_string(),
+            return Err(refuse(
+                path,
                 "sets neither AllocatedUsageQuantity nor AllocatedUsageQuantityAsDecimal",
             ))
         }
@@ -101,10 +106,7 @@ fn allocation_at(path: &Path<'_>, a: &UsageAllocation) -> Result<Quantity, Valid
                 "must hold 1 to {MAX_TAGS_PER_ALLOCATION} tags (got {})",
                 tags.len()
             );
-            return Err(ValidationError::new(
-                path.member("Tags").to_string(),
-                reason,
-            ));
+            return Err(refuse(path.member("Tags"), reason));
         }
         let list = path.member("Tags");
         for (i, t) in tags.iter().enumerate() {
@@ -130,7 +132,7 @@ fn validate_allocations(
             "must hold 1 to {MAX_USAGE_ALLOCATIONS} allocations (got {})",
             allocations.len()
         );
-        return Err(ValidationError::new(path.to_string(), reason));
+        return Err(refuse(path, reason));
     }
     let mut sum = Quantity::zero();
     let mut tag_sets: Vec<Vec<(&str, &str)>> = Vec::with_capacity(allocations.len());
@@ -143,10 +145,7 @@ fn validate_allocations(
             } else {
                 "AllocatedUsageQuantity, as the quantity is an integer"
             };
-            return Err(ValidationError::new(
-                item.to_string(),
-                format!("must use {want}"),
-            ));
+            return Err(refuse(item, format!("must use {want}")));
         }
         let mut tags: Vec<(&str, &str)> = a
             .tags
@@ -156,19 +155,16 @@ fn validate_allocations(
             .collect();
         tags.sort_unstable();
         if tag_sets.contains(&tags) {
-            return Err(ValidationError::new(
-                item.to_string(),
-                "repeats the tag set of another allocation",
-            ));
+            return Err(refuse(item, "repeats the tag set of another allocation"));
         }
         tag_sets.push(tags);
         sum = sum
             .checked_add(q)
-            .ok_or_else(|| ValidationError::new(path.to_string(), "allocations overflow"))?;
+            .ok_or_else(|| refuse(path, "allocations overflow"))?;
     }
     if sum != total {
-        return Err(ValidationError::new(
-            path.to_string(),
+        return Err(refuse(
+            path,
             "allocated quantities must add up exactly to the usage quantity",
         ));
     }
@@ -184,8 +180,8 @@ fn quantity_of(
     decimal: Option<&str>,
 ) -> Result<(Quantity, bool), ValidationError> {
     match (integer, decimal) {
-        (Some(_), Some(_)) => Err(ValidationError::new(
-            path.to_string(),
+        (Some(_), Some(_)) => Err(refuse(
+            path,
             format!("sets both {integer_member} and {decimal_member}"),
         )),
         (Some(n), None) => {
@@ -249,8 +245,8 @@ fn record_at(path: &Path<'_>, r: &UsageRecord) -> Result<(), ValidationError> {
     check(dim, c::usage_dimension(required(dim, &r.dimension)?))?;
     match (&r.customer_identifier, &r.customer_aws_account_id) {
         (Some(_), Some(_)) => {
-            return Err(ValidationError::new(
-                path.to_string(),
+            return Err(refuse(
+                path,
                 "sets both CustomerIdentifier and CustomerAWSAccountId",
             ))
         }
@@ -263,8 +259,8 @@ fn record_at(path: &Path<'_>, r: &UsageRecord) -> Result<(), ValidationError> {
             c::customer_aws_account_id(id),
         )?,
         (None, None) => {
-            return Err(ValidationError::new(
-                path.to_string(),
+            return Err(refuse(
+                path,
                 "needs CustomerIdentifier or CustomerAWSAccountId",
             ))
         }
@@ -304,8 +300,8 @@ pub fn validate_batch_meter_usage(r: &BatchMeterUsageInput) -> Result<(), Valida
         record_at(&path, rec)?;
         // A record is billed to a product: the request's ProductCode or the record's license.
         if r.product_code.is_none() && rec.license_arn.is_none() {
-            return Err(ValidationError::new(
-                path.to_string(),
+            return Err(refuse(
+                path,
                 "needs a LicenseArn when the request has no ProductCode",
             ));
         }
